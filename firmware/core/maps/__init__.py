@@ -1,0 +1,50 @@
+"""Register maps as data: one module per UPS/STS family, read by the poller and the simulator alike.
+
+Each map module (jbusp, vumap, sts) defines the same names:
+
+    MAPPING   "jbusp" | "vumap" | "sts"
+    BLOCKS    ((name, start, count, when), ...)   when: "cycle" (every poll) or "ident" (at start,
+              then rarely). Names: "ident", "config", "status", "alarm", "measure", "clock", ...
+    STATUS    ((acronym, address, bit, level, description), ...)   level "I"/"W"/"C" or None when the
+              card does not report it. Bit 0 is the least significant bit of the word.
+    ALARMS    the same shape as STATUS.
+    MEASURES  ((acronym, address, nut_name, scale, signed), ...)   value = raw * scale; raw 0xFFFF
+              (-1) means "not managed": the name is then absent, never 0 or -1.
+    TYPES     {type_code: (range name, architecture, input phases, output phases)} (JBUSP, STS)
+    COMMANDS  {nut_command: (address, value)}   the UPS-side command registers (function 0x06).
+              The manual does not publish them: every row is marked "to be confirmed against the
+              range's MODBUS manual" and the configuration may override it (poll.commands).
+    CLOCK     (address, count) of the UPS date/time block, or None.
+    REMOTE_DISABLED   acronym of the status bit that says remote controls are disabled, or None.
+
+Parallel and modular systems (the manual does not say how units are addressed; this scheme is used
+by the firmware and the simulator alike):
+
+    the system (or the single device)  -> slave address BASE (configured, default 1)
+    unit u of a parallel system        -> BASE + u                  (u = 1 .. 15)
+    module m of unit u                 -> BASE + 16 * u + m         (modular system, m = 1 .. 15)
+    module m of a single modular unit  -> BASE + 16 + m             (the unit is unit 1)
+"""
+
+NOT_MANAGED = 0xFFFF
+
+
+def unit_address(base, unit):
+    return base + unit
+
+
+def module_address(base, unit, module):
+    return base + 16 * unit + module
+
+
+def load(mapping):
+    """The map module for a mapping name."""
+    if mapping == "jbusp":
+        from firmware.core.maps import jbusp as m
+    elif mapping == "vumap":
+        from firmware.core.maps import vumap as m
+    elif mapping == "sts":
+        from firmware.core.maps import sts as m
+    else:
+        raise ValueError("unknown mapping %r" % mapping)
+    return m
