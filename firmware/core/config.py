@@ -47,7 +47,7 @@ SCHEMA = {
     "poll.commands": ("list", [], 32,
                       "Command register overrides: 'nut.command=ADDRESS:VALUE' (hex or decimal)"),
     "nut.enabled": ("bool", True, None, "NUT network server on/off"),
-    "nut.port": ("int", 3493, (1, 65535), "NUT network server port"),
+    "nut.port": ("int", 3493, (0, 65535), "NUT network server port; 0 = any free port"),
     "nut.bind": ("str", "0.0.0.0", 64, "NUT server listening address"),
     "nut.max_clients": ("int", 64, (1, 1024), "Simultaneous NUT connections"),
     "nut.idle_timeout": ("int", 600, (10, 86400), "Seconds before an idle NUT connection is closed"),
