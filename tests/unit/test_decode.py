@@ -1,0 +1,248 @@
+"""Decoding register images into NUT values, flags, identity and ups.status, and the encoders."""
+
+import unittest
+
+from firmware.core import decode
+from firmware.core.maps import load
+
+JBUSP = load("jbusp")
+
+
+def _image(*pairs, **kw):
+    """Image from (address, word) pairs; fill=True sets the rest of the JBUSP measures to -1."""
+    image = {}
+    if kw.get("fill"):
+        for row in JBUSP.MEASURES:
+            image[row[1]] = 0xFFFF
+    for address, word in pairs:
+        image[address] = word
+    return image
+
+
+def _flags(mapping, *acronyms):
+    image = {}
+    for acronym in acronyms:
+        rows = mapping.STATUS if acronym.startswith("S") else mapping.ALARMS
+        decode.set_flag(image, decode.flag_row(rows, acronym), True)
+    return decode.decode_flags(mapping.STATUS, image), decode.decode_flags(mapping.ALARMS, image)
+
+
+class FlagTest(unittest.TestCase):
+    def test_decode_flags_table(self):
+        table = (
+            ({0x1020: 0x0000}, {}),
+            ({0x1020: 0x0001}, {"S00": (None, "Rectifier Input supply present")}),
+            ({0x1020: 0x0028}, {"S03": ("I", "Load protected by inverter"),
+                                "S05": ("W", "On battery / Battery discharging")}),
+            ({0x1020: 0x8000, 0x1021: 0x0001}, {"S15": ("C", "Battery near end of backup time"),
+                                                "S16": ("C", "Battery discharged")}),
+            ({0x1021: 0x0800}, {"S27": (None, "Battery charging")}),
+            ({0x1021: 0x0004}, {}),             # S18: no readable description, not reported
+            ({0x1023: 0x0001}, {"S48": ("W", "Maintenance mode active")}),
+            ({}, {}),                           # block not read: nothing
+        )
+        for image, expected in table:
+            self.assertEqual(decode.decode_flags(JBUSP.STATUS, image), expected, image)
+
+    def test_alarm_words(self):
+        alarms = decode.decode_flags(JBUSP.ALARMS, {0x1041: 0x8000, 0x1043: 0x0002})
+        self.assertEqual(alarms, {"A31": ("C", "Imminent STOP"), "A49": ("C", "Battery discharged")})
+
+    def test_set_flag_round_trip(self):
+        image = {}
+        row = decode.flag_row(JBUSP.STATUS, "S27")
+        decode.set_flag(image, row, True)
+        self.assertEqual(image, {0x1021: 0x0800})
+        decode.set_flag(image, decode.flag_row(JBUSP.STATUS, "S16"), True)
+        self.assertEqual(image, {0x1021: 0x0801})
+        decode.set_flag(image, row, False)
+        self.assertEqual(image, {0x1021: 0x0001})
+        self.assertRaises(KeyError, decode.flag_row, JBUSP.STATUS, "S99")
+
+
+class JbuspMeasureTest(unittest.TestCase):
+    def test_three_phase_table(self):
+        image = _image(
+            (0x1060, 41), (0x1061, 42), (0x1062, 43), (0x1063, 42), (0x1064, 100),
+            (0x1065, 1205), (0x1066, 230), (0x1067, 231), (0x1068, 232),
+            (0x1069, 229), (0x106A, 230), (0x106B, 231), (0x106F, 123), (0x1070, 0),
+            (0x1071, 0xFFFF), (0x1072, 500), (0x1073, 499), (0x1074, 4321), (0x1076, 25),
+            (0x1077, 0xFFFF), (0x1078, 0xFFF6), (0x1084, 104), (0x108B, 501), fill=True)
+        expected = {
+            "output.L1.power.percent": 41, "output.L2.power.percent": 42,
+            "output.L3.power.percent": 43, "ups.load": 42, "battery.charge": 100,
+            "battery.capacity": 120.5,
+            "input.bypass.L1-N.voltage": 230, "input.bypass.L2-N.voltage": 231,
+            "input.bypass.L3-N.voltage": 232, "input.bypass.voltage": 230,
+            "output.L1-N.voltage": 229, "output.L2-N.voltage": 230, "output.L3-N.voltage": 231,
+            "output.voltage": 229,
+            "output.L1.current": 12.3, "output.L2.current": 0.0,   # L3 -1: absent
+            "input.bypass.frequency": 50.0, "output.frequency": 49.9, "battery.voltage": 432.1,
+            "ambient.temperature": 25,                            # runtime -1: on mains
+            "battery.current": -1.0, "ups.realpower": 10400, "input.frequency": 50.1,
+        }
+        self.assertEqual(decode.decode_measures(JBUSP, image), expected)
+
+    def test_single_phase_uses_plain_names(self):
+        # NETYS: phase 2 and 3 words are -1, as NUT's socomec_jbus detects single phase.
+        image = _image((0x1060, 35), (0x1063, 35), (0x1066, 228), (0x1069, 230),
+                       (0x106F, 48), (0x1077, 12), (0x1081, 229), fill=True)
+        self.assertEqual(decode.decode_measures(JBUSP, image), {
+            "ups.load": 35, "input.bypass.voltage": 228, "output.voltage": 230,
+            "output.current": 4.8, "battery.runtime": 720, "input.voltage": 229})
+
+    def test_types_stay_int_unless_scaled(self):
+        values = decode.decode_measures(JBUSP, {0x1077: 7, 0x1074: 2300, 0x1063: 5})
+        self.assertIs(type(values["battery.runtime"]), int)
+        self.assertIs(type(values["ups.load"]), int)
+        self.assertIs(type(values["battery.voltage"]), float)
+        self.assertEqual(values["battery.voltage"], 230.0)
+
+    def test_not_managed_is_absent_even_when_signed(self):
+        values = decode.decode_measures(JBUSP, {0x1078: 0xFFFF, 0x1076: 0xFFFF})
+        self.assertEqual(values, {})
+        self.assertEqual(decode.decode_measures(JBUSP, {0x1076: 0xFFFB}),
+                         {"ambient.temperature": -5})
+
+    def test_encode_measures_round_trip(self):
+        values = {"battery.current": -12.5, "battery.runtime": 600, "ups.realpower": 5300,
+                  "output.L1-N.voltage": 230, "output.L2-N.voltage": 231,
+                  "battery.capacity": 65.5}
+        image = decode.encode_measures(JBUSP, values)
+        self.assertEqual(image[0x1078], 0xFF83)
+        self.assertEqual(image[0x1077], 10)
+        self.assertEqual(image[0x1084], 53)
+        self.assertEqual(image[0x1061], 0xFFFF)
+        decoded = decode.decode_measures(JBUSP, image)
+        for name, value in values.items():
+            self.assertEqual(decoded[name], value, name)
+        self.assertEqual(decoded["output.voltage"], 230)
+
+    def test_encode_measure_rejects_what_does_not_fit(self):
+        row = [r for r in JBUSP.MEASURES if r[0] == "M24"][0]
+        self.assertRaises(ValueError, decode.encode_measure, row, -0.1)    # would read as -1
+        self.assertRaises(ValueError, decode.encode_measure, row, 4000.0)
+        row = [r for r in JBUSP.MEASURES if r[0] == "M04"][0]
+        self.assertRaises(ValueError, decode.encode_measure, row, -3)
+        self.assertEqual(decode.encode_measure(row, None), 0xFFFF)
+
+
+class AsciiTest(unittest.TestCase):
+    def test_jbusp_serial_char_order(self):
+        # T03: MSB = char 2, LSB = char 1 ("AB" -> 0x4241), as NUT's socomec_jbus reads it.
+        self.assertEqual(decode.encode_ascii("ABCDEFGHIJ", 5),
+                         [0x4241, 0x4443, 0x4645, 0x4847, 0x4A49])
+        image = {0x1003 + i: w for i, w in enumerate([0x4241, 0x4443, 0x4645, 0x4847, 0x4A49])}
+        self.assertEqual(decode.decode_ascii(image, 0x1003, 5), "ABCDEFGHIJ")
+
+    def test_msb_first_padding_and_missing(self):
+        self.assertEqual(decode.encode_ascii("ABC", 3, lsb_first=False), [0x4142, 0x4300, 0])
+        self.assertEqual(decode.decode_ascii({0: 0x4142, 1: 0x4300, 2: 0}, 0, 3, False), "ABC")
+        self.assertEqual(decode.decode_ascii({0: 0x2020, 1: 0xFFFF}, 0, 2), "")
+        self.assertIsNone(decode.decode_ascii({0: 0x4142}, 0, 2))
+        self.assertRaises(ValueError, decode.encode_ascii, "caf\u00e9", 2)
+
+
+class JbuspIdentityTest(unittest.TestCase):
+    def _ident(self, code, *extra):
+        pairs = [(0x1000, code), (0x1001, 100), (0x1002, 1)]
+        pairs += [(0x1003 + i, w) for i, w in enumerate(decode.encode_ascii("S123456789", 5))]
+        pairs += [(0x10E0, 230), (0x10E1, 230), (0x10E2, 50), (0x10E3, 50), (0x10E4, 105),
+                  (0x10E8, 650), (0x10EA, 2)]
+        return _image(*(pairs + list(extra)))
+
+    def test_values(self):
+        values, device = decode.decode_identity(JBUSP, self._ident(257))
+        self.assertEqual(values, {
+            "device.mfr": "Socomec", "ups.mfr": "Socomec", "device.model": "MASTERYS 3/3 UPS",
+            "ups.model": "MASTERYS 3/3 UPS", "device.type": "ups", "device.serial": "S123456789",
+            "ups.serial": "S123456789", "ups.firmware": "1.05", "ups.power.nominal": 10000,
+            "input.voltage.nominal": 230, "output.voltage.nominal": 230,
+            "input.frequency.nominal": 50, "output.frequency.nominal": 50,
+            "battery.capacity.nominal": 65.0, "outlet.count": 2,
+            "input.phases": 3, "output.phases": 3})
+        self.assertEqual(device, {"mapping": "jbusp", "factor": 1, "type_code": 257,
+                                  "range": "MASTERYS 3/3 UPS", "architecture": "single",
+                                  "units": 1, "modules": 0, "present": []})
+
+    def test_architecture_table(self):
+        table = (
+            # (type code, status words, range, architecture, units, present)
+            (29, (), "NETYS", "single", 1, []),
+            (514, (), "DELPHYS MP SINGLE UNIT", "single", 1, []),
+            (1016, ((0x1021, 0x4000), (0x1022, 0x0007)), "DELPHYS MP SYSTEM", "parallel", 3, [1, 2, 3]),
+            # a single-unit type code with "UPS on parallel system" (S30) and units 1, 2, 4
+            (257, ((0x1021, 0x4000), (0x1022, 0x000B)), "MASTERYS 3/3 UPS", "parallel", 3, [1, 2, 4]),
+            # unit bits without S30 on a single UPS mean nothing
+            (257, ((0x1022, 0x0003),), "MASTERYS 3/3 UPS", "single", 1, []),
+            (22, ((0x1021, 0x4000), (0x1022, 0x0003)), "MODULYS 1/1 SYSTEM", "modular-system", 2, [1, 2]),
+            (21, ((0x1021, 0x4000), (0x1022, 0x0001)), "MODULYS 1/1 UPS", "modular-system", 1, [1]),
+            (9999, (), "JBUSP type 9999", "single", 1, []),
+        )
+        for code, words, rng, arch, units, present in table:
+            values, device = decode.decode_identity(JBUSP, self._ident(code, *words))
+            self.assertEqual((device["range"], device["architecture"], device["units"],
+                              device["present"]), (rng, arch, units, present), code)
+            self.assertEqual(values["device.model"], rng)
+
+    def test_modular_unit_counts_modules(self):
+        _, device = decode.decode_identity(JBUSP, self._ident(84, (0x1002, 4)))
+        self.assertEqual((device["architecture"], device["modules"]), ("modular", 4))
+
+
+class JbuspStatusTest(unittest.TestCase):
+    def test_status_table(self):
+        table = (
+            (("S01", "S03"), "OL"),
+            (("S03", "S27"), "OL CHRG"),
+            (("S05",), "OB DISCHRG"),
+            (("S05", "S27"), "OB DISCHRG"),             # charging bit is stale on battery
+            (("S05", "S15"), "OB LB DISCHRG"),
+            (("S05", "S16"), "OB LB DISCHRG"),
+            (("S04",), "OL BYPASS"),
+            (("A08",), "OL BYPASS ALARM"),             # maintenance bypass closed (W)
+            (("S03", "S10"), "OL CAL"),
+            (("S03", "S14"), "OL RB"),
+            (("S03", "A02"), "OL OVER ALARM"),
+            (("S03", "A03"), "OL"),                    # A03 has no level: not reported
+            (("S03", "A30"), "OL OVER"),
+            ((), "OFF"),                               # load supplied by nothing
+            (("S27",), "CHRG OFF"),
+        )
+        for acronyms, expected in table:
+            statuses, alarms = _flags(JBUSP, *acronyms)
+            self.assertEqual(decode.ups_status(JBUSP, statuses, alarms), expected, acronyms)
+
+    def test_low_charge_threshold_from_values(self):
+        statuses, alarms = _flags(JBUSP, "S05")
+        low = {"battery.charge": 20, "battery.charge.low": 20}
+        self.assertEqual(decode.ups_status(JBUSP, statuses, alarms, low), "OB LB DISCHRG")
+        ok = {"battery.charge": 21, "battery.charge.low": 20}
+        self.assertEqual(decode.ups_status(JBUSP, statuses, alarms, ok), "OB DISCHRG")
+
+    def test_ups_alarm(self):
+        _, alarms = _flags(JBUSP, "A02", "A03", "A31")
+        self.assertEqual(decode.ups_alarm(alarms), "UPS overload; Imminent STOP")
+        self.assertIsNone(decode.ups_alarm({}))
+
+
+class ClockTest(unittest.TestCase):
+    def test_jbusp_clock_as_socomec_jbus_reads_it(self):
+        # 2024-03-15 13:45:30: word0 = min:sec, word1 = day:hour, word2 = month:0, word3 = year-2000
+        image = {0x1360: 0x2D1E, 0x1361: 0x0F0D, 0x1362: 0x0300, 0x1363: 24}
+        self.assertEqual(decode.encode_clock(JBUSP, (2024, 3, 15, 13, 45, 30)), image)
+        clock = decode.decode_clock(JBUSP, image)
+        self.assertEqual(clock, (2024, 3, 15, 13, 45, 30))
+        self.assertEqual(decode.clock_values(clock),
+                         {"ups.date": "2024/03/15", "ups.time": "13:45:30"})
+
+    def test_invalid_or_missing_clock(self):
+        self.assertIsNone(decode.decode_clock(JBUSP, {}))
+        self.assertIsNone(decode.decode_clock(JBUSP, {0x1360: 0, 0x1361: 0, 0x1362: 0, 0x1363: 0}))
+        self.assertIsNone(decode.decode_clock(JBUSP, {0x1360: 0xFFFF, 0x1361: 0x0F0D,
+                                                      0x1362: 0x0300, 0x1363: 24}))
+        self.assertEqual(decode.clock_values(None), {})
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,168 @@
+"""Register map tables: shape, bit numbering and rows checked against the manual's appendix."""
+
+import unittest
+
+from firmware.core import names
+from firmware.core.maps import load
+
+MAPPINGS = ("jbusp",)
+LEVELS = ("I", "W", "C", None)
+
+
+def _block(mapping, name):
+    for block in mapping.BLOCKS:
+        if block[0] == name:
+            return block
+    raise AssertionError("%s has no %s block" % (mapping.MAPPING, name))
+
+
+def _covered(mapping, address):
+    return any(start <= address < start + count for _, start, count, _ in mapping.BLOCKS)
+
+
+class MapShapeTest(unittest.TestCase):
+    """Every map module follows the format of firmware.core.maps."""
+
+    def test_blocks_are_well_formed(self):
+        for name in MAPPINGS:
+            m = load(name)
+            self.assertEqual(m.MAPPING, name)
+            for block, start, count, when in m.BLOCKS:
+                self.assertIn(when, ("cycle", "ident"), block)
+                self.assertTrue(0 < count <= 125, block)    # one Modbus read each
+                self.assertTrue(0 <= start and start + count <= 0x10000, block)
+
+    def test_flag_acronyms_match_address_and_bit(self):
+        # S00 = bit 0 of the first word, S16 = bit 0 of the second word (bit 0 = LSB).
+        for name in MAPPINGS:
+            m = load(name)
+            for rows, block in ((m.STATUS, "status"), (m.ALARMS, "alarm")):
+                base = _block(m, block)[1]
+                seen = set()
+                for acronym, address, bit, level, description in rows:
+                    n = int(acronym[1:])
+                    self.assertEqual((address, bit), (base + n // 16, n % 16), acronym)
+                    self.assertIn(level, LEVELS, acronym)
+                    self.assertTrue(description, acronym)
+                    self.assertNotIn((address, bit), seen, acronym)
+                    seen.add((address, bit))
+                    self.assertTrue(_covered(m, address), acronym)
+
+    def test_measures_are_read_and_named(self):
+        for name in MAPPINGS:
+            m = load(name)
+            seen = set()
+            for acronym, address, nut_name, scale, signed in m.MEASURES:
+                self.assertTrue(_covered(m, address), acronym)
+                self.assertTrue(names.is_known(nut_name), nut_name)
+                self.assertNotIn(nut_name, seen, nut_name)
+                seen.add(nut_name)
+                self.assertTrue(scale > 0, acronym)
+                self.assertIn(signed, (True, False), acronym)
+
+    def test_identity_rows_are_read_and_named(self):
+        for name in MAPPINGS:
+            m = load(name)
+            for nut_name, address, kind, arg in m.IDENTITY:
+                self.assertIn(kind, ("number", "factored", "version", "ascii"), nut_name)
+                self.assertTrue(names.is_known(nut_name), nut_name)
+                last = address + (arg - 1 if kind == "ascii" else 0)
+                self.assertTrue(_covered(m, address) and _covered(m, last), nut_name)
+
+    def test_commands_are_named_and_outside_the_read_blocks(self):
+        for name in MAPPINGS:
+            m = load(name)
+            self.assertTrue(m.COMMANDS)
+            for command, (address, value) in m.COMMANDS.items():
+                self.assertIsNotNone(names.cmd_desc(command), command)
+                self.assertFalse(_covered(m, address), command)
+                self.assertTrue(0 <= value <= 0xFFFF, command)
+            values = list(m.COMMANDS.values())
+            self.assertEqual(len(values), len(set(values)), "two commands share a register value")
+
+    def test_status_rules_name_existing_flags(self):
+        for name in MAPPINGS:
+            m = load(name)
+            known = set(r[0] for r in m.STATUS) | set(r[0] for r in m.ALARMS)
+            for acronym, tokens in m.STATUS_RULES:
+                self.assertIn(acronym, known)
+            for acronym in m.LOAD_SUPPLIED + m.LOAD_OFF:
+                self.assertIn(acronym, known)
+            if m.REMOTE_DISABLED is not None:
+                self.assertIn(m.REMOTE_DISABLED, known)
+
+    def test_clock_block_is_read(self):
+        for name in MAPPINGS:
+            m = load(name)
+            if m.CLOCK is not None:
+                self.assertTrue(_covered(m, m.CLOCK[0]))
+                self.assertTrue(_covered(m, m.CLOCK[0] + m.CLOCK[1] - 1))
+
+
+class JbuspTableTest(unittest.TestCase):
+    """Rows copied from the manual's JBUSP appendix (and NUT's socomec_jbus where it reads)."""
+
+    m = load("jbusp")
+
+    def test_blocks(self):
+        self.assertEqual(_block(self.m, "status")[1:3], (0x1020, 4))
+        self.assertEqual(_block(self.m, "alarm")[1:3], (0x1040, 4))
+        self.assertEqual(_block(self.m, "measure")[1:3], (0x1060, 48))
+        self.assertEqual(_block(self.m, "ident")[1:3], (0x1000, 12))
+        self.assertEqual(_block(self.m, "config")[1:3], (0x10E0, 16))
+        self.assertEqual(self.m.CLOCK, (0x1360, 4))
+
+    def test_flag_rows(self):
+        table = (
+            (self.m.STATUS, "S03", 0x1020, 3, "I"),
+            (self.m.STATUS, "S05", 0x1020, 5, "W"),
+            (self.m.STATUS, "S06", 0x1020, 6, None),
+            (self.m.STATUS, "S15", 0x1020, 15, "C"),
+            (self.m.STATUS, "S16", 0x1021, 0, "C"),
+            (self.m.STATUS, "S27", 0x1021, 11, None),
+            (self.m.STATUS, "S30", 0x1021, 14, None),
+            (self.m.STATUS, "S37", 0x1022, 5, None),
+            (self.m.STATUS, "S49", 0x1023, 1, "W"),
+            (self.m.ALARMS, "A02", 0x1040, 2, "W"),
+            (self.m.ALARMS, "A31", 0x1041, 15, "C"),
+            (self.m.ALARMS, "A49", 0x1043, 1, "C"),
+            (self.m.ALARMS, "A55", 0x1043, 7, None),
+            (self.m.ALARMS, "A62", 0x1043, 14, "C"),
+        )
+        for rows, acronym, address, bit, level in table:
+            row = [r for r in rows if r[0] == acronym]
+            self.assertEqual(len(row), 1, acronym)
+            self.assertEqual(row[0][1:4], (address, bit, level), acronym)
+
+    def test_measure_rows(self):
+        table = (
+            ("M03", 0x1063, "ups.load", 1, False),
+            ("M05", 0x1065, "battery.capacity", 0.1, False),
+            ("M15", 0x106F, "output.L1.current", 0.1, False),
+            ("M23", 0x1077, "battery.runtime", 60, False),
+            ("M24", 0x1078, "battery.current", 0.1, True),
+            ("M36", 0x1084, "ups.realpower", 100, False),
+            ("M43", 0x108B, "input.frequency", 0.1, False),
+        )
+        for row in table:
+            self.assertIn(row, self.m.MEASURES)
+
+    def test_types_include_the_ranges_of_codes(self):
+        for code in (513, 514):
+            self.assertEqual(self.m.TYPES[code][0], "DELPHYS MP SINGLE UNIT")
+        for code in (1014, 1015, 1016, 1017):
+            self.assertEqual(self.m.TYPES[code][:2], ("DELPHYS MP SYSTEM", "parallel"))
+        for code in (1018, 1021):
+            self.assertEqual(self.m.TYPES[code][0], "DELPHYS MX SYSTEM")
+        self.assertEqual(self.m.TYPES[29][0], "NETYS")
+        self.assertEqual(self.m.TYPES[257][0], "MASTERYS 3/3 UPS")
+        self.assertNotIn(1013, self.m.TYPES)
+        self.assertNotIn(1022, self.m.TYPES)
+        self.assertEqual(len(self.m.TYPES), 37)     # 29 rows, 4 of them ranges of 2, 2, 4, 4 codes
+
+    def test_remote_disabled(self):
+        self.assertEqual(self.m.REMOTE_DISABLED, "S06")
+
+
+if __name__ == "__main__":
+    unittest.main()
