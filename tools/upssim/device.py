@@ -1,0 +1,360 @@
+"""Register images of the simulated devices (system, units, modules) and the pymodbus datastore that serves them.
+
+Every slave address of the installation (addressing scheme in firmware/core/maps/__init__.py) answers
+its own image, built from the map tables: identification words from the profile, status and alarm
+bits from physical facts, measurements from NUT-named values through the map's scale (0xFFFF where
+the range does not manage a value), and the UPS's own clock. Reads outside the map's blocks answer
+exception 2 (illegal data address), as a real device does, so detection can tell the mappings apart.
+
+Writes: function 0x06 to a COMMANDS register acts on the model; a write of the CLOCK block (0x10, or
+0x06 word by word) sets the UPS clock. While remote controls are disabled a command is refused with
+exception 1 (illegal function: "the server is in the wrong state for this request", Modbus spec).
+A wrong value for a command register answers exception 3; a write anywhere else answers exception 2.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from pymodbus.constants import ExcCodes
+from pymodbus.datastore import ModbusServerContext
+from pymodbus.exceptions import NoSuchIdException
+
+from firmware.core import maps
+from tools.upssim.physics import Physics
+from tools.upssim.profiles import EXTRA_RANGES, PROFILES
+
+LOAD_OFF_DELAY_S = 30.0  # load.off.delay / shutdown.return: seconds before the load goes off
+
+
+class View:
+    """One node of the installation as the predicates see it."""
+
+    def __init__(self, p: Physics, address: int, unit: int = 0, module: int = 0,
+                 units: int = 0, modules: int = 0) -> None:
+        self.p, self.address, self.unit, self.module = p, address, unit, module
+        self.units, self.modules = units, modules
+        # devices one level down (T002): units of a system, modules of a modular unit
+        self.children = 0 if (unit or module) else (units or modules)
+
+    def share(self) -> float:
+        """This node's share of the installation's power."""
+        if self.module:
+            return 1.0 / max(1, self.modules)
+        if self.unit:
+            return 1.0 / max(1, self.units)
+        return 1.0
+
+
+def nut_values(v: View, kva: float, phases: tuple[int, int]) -> dict[str, float]:
+    """The node's measurements, by NUT name, in NUT units (V, Hz, %, A, W, VA, s, degC)."""
+    p = v.p
+    load = p.effective_load()
+    vin = p.input_voltage if p.mains else 0.0
+    fin = p.input_frequency if p.mains else 0.0
+    vout, fout = p.output_voltage(), p.output_frequency()
+    va = kva * 1000.0 * v.share() * load / 100.0
+    watts = va * 0.9
+    nph = phases[1]
+    amps = va / nph / vout if vout else 0.0
+    out = {
+        "ups.load": load, "battery.charge": round(p.battery_charge),
+        "battery.runtime": round(p.runtime_min()) * 60, "battery.voltage": p.battery_voltage(),
+        "battery.current": (-amps * vout * nph / p.battery_voltage()) if p.on_battery() else 1.0,
+        "battery.capacity": 7.0, "battery.temperature": p.ambient_temperature,
+        "battery.runtime.elapsed": p.on_battery_s,
+        "ambient.temperature": p.ambient_temperature,
+        "input.voltage": vin, "input.frequency": fin,
+        "input.bypass.voltage": vin, "input.bypass.frequency": fin,
+        "output.voltage": vout, "output.frequency": fout, "output.current": amps,
+        "output.power": va, "output.realpower": watts, "output.powerfactor": 0.9 if load else 0,
+        "output.crestfactor": 1.4 if load else 0, "input.realpower": watts / 0.95 if p.mains_ok() else 0,
+        "input.current": (watts / 0.95 / nph / vin) if p.mains_ok() and vin else 0.0,
+        "ups.power": va, "ups.realpower": watts,
+        "battery.voltage.negative": p.battery_voltage(),
+    }
+    for i in range(1, 4):
+        lv = load if i <= nph else None
+        if lv is None:
+            continue
+        ph = "L%d" % i
+        out.update({
+            "output.%s.power.percent" % ph: lv, "ups.%s.load" % ph: lv,
+            "output.%s-N.voltage" % ph: vout, "output.%s.current" % ph: amps,
+            "output.%s.power" % ph: va / nph, "output.%s.realpower" % ph: watts / nph,
+            "output.%s.powerfactor" % ph: out["output.powerfactor"],
+            "output.%s.crestfactor" % ph: out["output.crestfactor"],
+            "input.%s-N.voltage" % ph: vin, "input.%s.current" % ph: out["input.current"],
+            "input.%s.realpower" % ph: out["input.realpower"] / nph,
+            "input.bypass.%s-N.voltage" % ph: vin, "input.bypass.%s.current" % ph: 0.0,
+            "input.bypass.%s.realpower" % ph: 0.0,
+        })
+    if nph == 3:
+        out["output.N.current"] = 0.0
+        out["output.N.crestfactor"] = 0.0
+        for a, b in ((1, 2), (2, 3), (3, 1)):
+            ll = "L%d-L%d" % (a, b)
+            out["input.%s.voltage" % ll] = vin * 3 ** 0.5
+            out["input.bypass.%s.voltage" % ll] = vin * 3 ** 0.5
+            out["output.%s.voltage" % ll] = vout * 3 ** 0.5
+    return out
+
+
+def encode_raw(value: float, scale: float, signed: bool) -> int:
+    """The register word for a value: value / scale, two's complement when signed."""
+    raw = int(round(value / scale)) if scale else int(round(value))
+    if signed:
+        raw = max(-0x8000, min(0x7FFF, raw)) & 0xFFFF
+    else:
+        raw = max(0, min(0xFFFE, raw))  # 0xFFFF is reserved for "not managed"
+    return raw
+
+
+def clock_words(mapping: str, t: float, count: int) -> list[int]:
+    """The UPS date/time block: JBUSP as NUT's socomec_jbus reads it, other maps Y M D h m s."""
+    tm = time.gmtime(t)
+    if mapping == "jbusp":
+        words = [tm.tm_min << 8 | tm.tm_sec, tm.tm_mday << 8 | tm.tm_hour,
+                 tm.tm_mon << 8, tm.tm_year - 2000]  # word 2 LSB unused (map: written 0)
+    else:
+        words = [tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec]
+    return (words + [0] * count)[:count]
+
+
+def clock_time(mapping: str, words: Sequence[int]) -> float:
+    """Seconds since the epoch for a written clock block; ValueError if it is no valid date."""
+    import calendar
+    if mapping == "jbusp":
+        sec, mi = words[0] & 0xFF, words[0] >> 8
+        hour, day = words[1] & 0xFF, words[1] >> 8
+        mon, year = words[2] >> 8, words[3] + 2000
+    else:
+        year, mon, day, hour, mi, sec = (list(words) + [0] * 6)[:6]
+    if not (1 <= mon <= 12 and 1 <= day <= 31 and hour < 24 and mi < 60 and sec < 60):
+        raise ValueError("not a valid date/time")
+    return float(calendar.timegm((year, mon, day, hour, mi, sec, 0, 0, 0)))
+
+
+class Installation:
+    """All devices of one simulated installation and their register images."""
+
+    def __init__(self, profile: str, physics: Physics, base: int = 1, units: int | None = None,
+                 modules: int | None = None) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+        self.name = profile
+        self.prof = PROFILES[profile]
+        self.mapping = self.prof["mapping"]
+        self.m = maps.load(self.mapping)
+        self.p = physics
+        self.base = base
+        self.units = self._count("units", units)
+        self.modules = self._count("modules", modules)
+        self.clock_offset = 0.0
+        self.commands_done: list[str] = []
+        self.nodes: dict[int, View] = {}
+        layout = self.prof["layout"]
+        self._add(View(physics, base, units=self.units, modules=self.modules))
+        for u in range(1, self.units + 1):
+            self._add(View(physics, maps.unit_address(base, u), unit=u, units=self.units))
+        for m in range(1, self.modules + 1):
+            if layout == "modular":
+                self._add(View(physics, maps.module_address(base, 1, m), module=m,
+                               modules=self.modules))
+        self.readable = self._readable()
+        self.commands = {(addr, value): name for name, (addr, value) in
+                         getattr(self.m, "COMMANDS", {}).items()}
+        self.command_addresses = {addr for addr, _value in self.commands}
+        clock = getattr(self.m, "CLOCK", None)
+        self.clock = tuple(clock) if clock else None
+
+    def _count(self, key: str, given: int | None) -> int:
+        spec = self.prof.get(key)
+        if spec is None:
+            if given:
+                raise ValueError(f"profile {self.name} has no {key}")
+            return 0
+        low, high, default = spec
+        n = default if given is None else given
+        if not low <= n <= high:
+            raise ValueError(f"--{key} must be {low}..{high} for {self.name}")
+        return n
+
+    def _add(self, view: View) -> None:
+        self.nodes[view.address] = view
+
+    def _readable(self) -> set[int]:
+        addrs: set[int] = set()
+        for _name, start, count, _when in self.m.BLOCKS:
+            addrs.update(range(start, start + count))
+        for start, count in EXTRA_RANGES.get(self.mapping, ()):
+            addrs.update(range(start, start + count))
+        clock = getattr(self.m, "CLOCK", None)
+        if clock:
+            addrs.update(range(clock[0], clock[0] + clock[1]))
+        return addrs
+
+    # ------------------------------------------------------------------ images
+    def flags(self, view: View) -> tuple[list[str], list[str]]:
+        """Active status and alarm acronyms of a node."""
+        if "flags_by_text" in self.prof:
+            by_text = self.prof["flags_by_text"]
+            def active(rows):
+                return [r[0] for r in rows if r[4].strip().lower() in by_text
+                        and by_text[r[4].strip().lower()](view)]
+            return active(self.m.STATUS), active(self.m.ALARMS)
+        fs, fa = self.prof["flags"], self.prof["alarms"]
+        return ([a for a, f in fs.items() if f(view)], [a for a, f in fa.items() if f(view)])
+
+    def image(self, view: View) -> dict[int, int]:
+        words = {a: 0 for a in self.readable}
+        words.update(self.prof["ident"](view))
+        statuses, alarms = self.flags(view)
+        for rows, active in ((self.m.STATUS, set(statuses)), (self.m.ALARMS, set(alarms))):
+            for acronym, address, bit, _level, _text in rows:
+                if acronym in active:
+                    words[address] = words.get(address, 0) | (1 << bit)
+        values = nut_values(view, self.prof["kva"], self.prof["phases"])
+        managed = self.prof.get("managed")
+        for acronym, address, nut_name, scale, signed in self.m.MEASURES:
+            if (managed is not None and acronym not in managed) or nut_name not in values:
+                words[address] = maps.NOT_MANAGED
+            else:
+                words[address] = encode_raw(values[nut_name], scale, signed)
+        if self.clock:
+            start, count = self.clock
+            for i, w in enumerate(clock_words(self.mapping, self.now(), count)):
+                words[start + i] = w
+        return words
+
+    def now(self) -> float:
+        return time.time() + self.clock_offset
+
+    def unfed(self) -> list[str]:
+        """Measurement rows this simulator has no value for (they read 0xFFFF)."""
+        values = nut_values(self.nodes[self.base], self.prof["kva"], self.prof["phases"])
+        managed = self.prof.get("managed")
+        return [r[0] + ":" + r[2] for r in self.m.MEASURES
+                if r[2] not in values and (managed is None or r[0] in managed)]
+
+    # ------------------------------------------------------------------ Modbus access
+    def read(self, slave: int, address: int, count: int) -> list[int] | ExcCodes:
+        view = self.nodes[slave]
+        if any(a not in self.readable for a in range(address, address + count)):
+            return ExcCodes.ILLEGAL_ADDRESS
+        words = self.image(view)
+        return [words.get(a, 0) for a in range(address, address + count)]
+
+    def write(self, slave: int, address: int, values: Sequence[int]) -> ExcCodes | None:
+        if self.clock and self.clock[0] <= address < self.clock[0] + self.clock[1]:
+            return self._write_clock(slave, address, values)
+        if len(values) != 1 or address not in self.command_addresses:
+            return ExcCodes.ILLEGAL_ADDRESS
+        name = self.commands.get((address, values[0]))
+        if name is None:  # several commands share a register, each with its own code
+            return ExcCodes.ILLEGAL_VALUE
+        if self.p.remote_disabled:
+            return ExcCodes.ILLEGAL_FUNCTION
+        self.run_command(name)
+        return None
+
+    def _write_clock(self, slave: int, address: int, values: Sequence[int]) -> ExcCodes | None:
+        start, count = self.clock
+        if address + len(values) > start + count:
+            return ExcCodes.ILLEGAL_ADDRESS
+        words = clock_words(self.mapping, self.now(), count)
+        words[address - start: address - start + len(values)] = list(values)
+        try:
+            self.clock_offset = clock_time(self.mapping, words) - time.time()
+        except ValueError:
+            return ExcCodes.ILLEGAL_VALUE
+        return None
+
+    def run_command(self, name: str) -> None:
+        """Act on a NUT-named command as the UPS would."""
+        p = self.p
+        self.commands_done.append(name)
+        if name in ("test.battery.start", "test.battery.start.quick", "test.battery.start.deep"):
+            p.start_battery_test()
+        elif name == "test.battery.stop":
+            p.stop_battery_test()
+        elif name in ("bypass.start",):
+            p.bypass = True
+        elif name in ("bypass.stop",):
+            p.bypass = False
+        elif name in ("load.off", "load.off.delay", "shutdown.stayoff"):
+            p.load_off_in_s = 0.0 if name == "load.off" else LOAD_OFF_DELAY_S
+        elif name == "shutdown.return":
+            p.load_off_in_s = LOAD_OFF_DELAY_S
+            p.restart_on_mains = True
+        elif name in ("load.on", "load.on.delay"):
+            p.load_on, p.load_off_in_s = True, None
+        elif name in ("shutdown.stop",):
+            p.load_off_in_s, p.restart_on_mains = None, False
+        elif name.endswith("ecomode.enable") or name.endswith("eco.on"):
+            p.eco = True
+        elif name.endswith("ecomode.disable") or name.endswith("eco.off"):
+            p.eco = False
+        elif name.endswith("standby.enable") or name.endswith("standby.on"):
+            p.standby = True
+        elif name.endswith("standby.disable") or name.endswith("standby.off"):
+            p.standby = False
+        elif name in ("beeper.mute", "beeper.disable", "beeper.off", "alarm.ack",
+                      "experimental.alarm.ack"):
+            p.buzzer = False
+        elif name in ("beeper.enable", "beeper.on"):
+            p.buzzer = True
+        p.advance(0.0)
+
+    def status(self) -> dict:
+        """Per-slave raw images and active flags, JSON-safe."""
+        out = {}
+        for address, view in self.nodes.items():
+            words = self.image(view)
+            statuses, alarms = self.flags(view)
+            out[str(address)] = {
+                "unit": view.unit, "module": view.module, "statuses": statuses, "alarms": alarms,
+                "registers": {"0x%04X" % a: w for a, w in sorted(words.items())},
+            }
+        return out
+
+
+class SimContext(ModbusServerContext):
+    """pymodbus datastore answering from an Installation (one context for every slave address)."""
+
+    def __init__(self, installation: Installation) -> None:  # pylint: disable=super-init-not-called
+        # The base class wants its deprecated device blocks; this context computes words instead.
+        self.inst = installation
+        self.simdevices = []
+        self.old_simulator = True  # pymodbus then calls our async_getValues/async_setValues
+        self.requests = 0
+        self._echo: dict[tuple[int, int], int] = {}
+
+    def _check(self, device_id: int) -> None:
+        if device_id not in self.inst.nodes:
+            raise NoSuchIdException(f"no device at slave address {device_id}")
+
+    async def async_getValues(self, device_id: int, func_code: int, address: int,
+                              count: int = 1) -> list[int] | list[bool] | ExcCodes:
+        self._check(device_id)
+        self.requests += 1
+        if func_code not in (3, 4, 6, 16, 23):
+            return ExcCodes.ILLEGAL_FUNCTION
+        if func_code in (6, 16):  # the echo pymodbus reads back after a write
+            return [self._echo.get((device_id, address + i), 0) for i in range(count)]
+        return self.inst.read(device_id, address, count)
+
+    async def async_setValues(self, device_id: int, func_code: int, address: int,
+                              values: Sequence[int] | Sequence[bool]) -> ExcCodes | None:
+        self._check(device_id)
+        self.requests += 1
+        if func_code not in (6, 16):
+            return ExcCodes.ILLEGAL_FUNCTION
+        words = [int(v) for v in values]
+        for i, w in enumerate(words):
+            self._echo[(device_id, address + i)] = w
+        return self.inst.write(device_id, address, words)
+
+    def device_ids(self) -> list[int]:
+        return list(self.inst.nodes)

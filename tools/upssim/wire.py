@@ -1,0 +1,291 @@
+"""The simulated RS232 line: a relay between the card's serial port and pymodbus's server, with wire time and faults.
+
+    card (firmware, NUT...)          this relay                         pymodbus RTU server
+    opens PATH -> outer pty slave    outer master <-> inner master      opens inner pty slave
+                                     - checks the baud/parity the card set (termios of the outer
+                                       pty, which both ends share) and drops what a UART at the
+                                       configured rate could not decode;
+                                     - paces bytes both ways at 10 bits/char (11 with parity);
+                                     - waits a turnaround before answering;
+                                     - injects faults into whole answer frames.
+
+An RTU answer frame, which the relay cuts out of pymodbus's output to apply faults to:
+
+    [slave][fc][byte count][data ...][crc lo][crc hi]   fc 1..4
+    [slave][fc][address hi lo][value/count hi lo][crc]  fc 5, 6, 15, 16
+    [slave][fc | 0x80][exception code][crc]             exceptions
+
+Faults: crc_error_rate (flip the CRC of that share of answers), timeout_rate (drop that share),
+noise_bytes (random bytes, then a gap of 4 character times, before each answer), silence (answer
+nothing), wrong_slave (answers carry the next slave address, with a valid CRC).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import termios
+import time
+import tty
+
+_SPEEDS = {getattr(termios, "B%d" % b): b for b in (
+    50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400, 57600,
+    115200, 230400) if hasattr(termios, "B%d" % b)}
+_SPEED_CONST = {v: k for k, v in _SPEEDS.items()}
+
+FAULT_KEYS = {"crc_error_rate": float, "timeout_rate": float, "noise_bytes": int,
+              "silence": bool, "wrong_slave": bool}
+
+
+def crc16(data: bytes) -> int:
+    """Modbus CRC-16 (poly 0xA001, init 0xFFFF); sent low byte first."""
+    crc = 0xFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def with_crc(body: bytes) -> bytes:
+    return body + crc16(body).to_bytes(2, "little")
+
+
+def answer_length(buf: bytes) -> int | None:
+    """Length of the RTU answer frame at the start of buf, or None until enough bytes are there."""
+    if len(buf) < 2:
+        return None
+    fc = buf[1]
+    if fc & 0x80:
+        return 5
+    if fc in (1, 2, 3, 4, 0x17):
+        return 5 + buf[2] if len(buf) >= 3 else None
+    if fc in (5, 6, 15, 16):
+        return 8
+    return len(buf)  # unknown function: pass what we have through untouched
+
+
+def check_faults(body: object) -> dict:
+    """Validate a /fault body; return the new fault settings or raise ValueError."""
+    if body == "clear" or body == {} or body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ValueError("expected a JSON object of faults, {} or \"clear\"")
+    out = {}
+    for key, value in body.items():
+        if key not in FAULT_KEYS:
+            raise ValueError(f"unknown fault {key!r}; known: {', '.join(sorted(FAULT_KEYS))}")
+        kind = FAULT_KEYS[key]
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{key} must be true or false")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{key} must be a number")
+        elif kind is float and not 0.0 <= value <= 1.0:
+            raise ValueError(f"{key} must be between 0 and 1")
+        elif kind is int and (int(value) != value or not 0 <= value <= 256):
+            raise ValueError(f"{key} must be an integer 0..256")
+        out[key] = kind(value)
+    return out
+
+
+def line_settings(fd: int) -> tuple[int | None, str, int]:
+    """(baud, parity N/E/O, data bits) currently set on a tty (for a pty: set by either end)."""
+    attrs = termios.tcgetattr(fd)
+    cflag = attrs[2]
+    parity = "N"
+    if cflag & termios.PARENB:
+        parity = "O" if cflag & termios.PARODD else "E"
+    size = {termios.CS5: 5, termios.CS6: 6, termios.CS7: 7, termios.CS8: 8}[cflag & termios.CSIZE]
+    return _SPEEDS.get(attrs[5]), parity, size
+
+
+def configure_device(fd: int, baud: int, parity: str) -> None:
+    """Raw mode, baud and parity on a real serial device."""
+    tty.setraw(fd)
+    attrs = termios.tcgetattr(fd)
+    attrs[2] &= ~(termios.PARENB | termios.PARODD | termios.CSTOPB | termios.CSIZE)
+    attrs[2] |= termios.CS8 | termios.CLOCAL | termios.CREAD
+    if parity in "EO":
+        attrs[2] |= termios.PARENB | (termios.PARODD if parity == "O" else 0)
+    attrs[4] = attrs[5] = _SPEED_CONST[baud]
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+
+
+class Pacer:
+    """Writes bytes to an fd no faster than a UART at `char_s` seconds per character would."""
+
+    def __init__(self, fd: int, char_s: float, enabled: bool = True) -> None:
+        self.fd = fd
+        self.char_s = char_s
+        self.enabled = enabled
+        self._queue: asyncio.Queue = asyncio.Queue()
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    def send(self, data: bytes, not_before: float = 0.0) -> None:
+        """Queue data to leave no earlier than `not_before` (monotonic seconds)."""
+        self._queue.put_nowait((data, not_before))
+
+    async def _run(self) -> None:
+        line_free = 0.0
+        while True:
+            data, not_before = await self._queue.get()
+            now = time.monotonic()
+            if not_before > now:
+                await asyncio.sleep(not_before - now)
+            if not self.enabled:
+                self._write(data)
+                continue
+            start = max(time.monotonic(), line_free)
+            sent = 0
+            while sent < len(data):
+                # byte i has fully left the transmitter at start + (i + 1) * char time
+                due = int((time.monotonic() - start) / self.char_s)
+                if due > sent:
+                    upto = min(due, len(data))
+                    self._write(data[sent:upto])
+                    sent = upto
+                    continue
+                await asyncio.sleep(start + (sent + 1) * self.char_s - time.monotonic())
+            line_free = start + len(data) * self.char_s
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                n = os.write(self.fd, view)
+            except BlockingIOError:
+                time.sleep(0.0005)
+                continue
+            except OSError:
+                return  # the card closed its end: the bytes fall off the wire
+            view = view[n:]
+
+
+class Relay:
+    """Joins the card's end (a pty we create, or a real serial device) to pymodbus's inner pty."""
+
+    def __init__(self, baud: int, parity: str = "N", turnaround_ms: float = 5.0,
+                 device: str | None = None, seed: int | None = None) -> None:
+        self.baud = baud
+        self.parity = parity
+        self.turnaround_s = turnaround_ms / 1000.0
+        self.char_s = (11 if parity in "EO" else 10) / baud
+        self.faults: dict = {}
+        self.rng = random.Random(seed)
+        self.counters = {"bytes_in": 0, "bytes_out": 0, "dropped_wrong_line": 0, "answers": 0,
+                         "crc_errors": 0, "timeouts": 0, "silenced": 0, "noise_bursts": 0,
+                         "wrong_slave": 0}
+        self.last_line: dict = {}
+        self.device = device
+        self._answer = b""
+        if device:
+            self.outer_fd = os.open(device, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+            configure_device(self.outer_fd, baud, parity)
+            self._outer_slave_fd = None
+            self.outer_name = device
+        else:
+            self.outer_fd, self._outer_slave_fd = os.openpty()
+            tty.setraw(self._outer_slave_fd)  # no echo or line editing before the card opens it
+            self.outer_name = os.ttyname(self._outer_slave_fd)
+        os.set_blocking(self.outer_fd, False)
+        self.inner_fd, self._inner_slave_fd = os.openpty()
+        tty.setraw(self._inner_slave_fd)
+        os.set_blocking(self.inner_fd, False)
+        self.inner_name = os.ttyname(self._inner_slave_fd)
+        paced = device is None  # a real UART paces by itself
+        self._to_card = Pacer(self.outer_fd, self.char_s, paced)
+        self._to_server = Pacer(self.inner_fd, self.char_s, paced)
+
+    def line_ok(self) -> bool:
+        """Whether the card's end is set to what this UPS speaks (always true on a real device)."""
+        if self.device:
+            return True
+        baud, parity, size = line_settings(self.outer_fd)
+        self.last_line = {"baud": baud, "parity": parity, "bits": size}
+        ok = baud == self.baud and parity == self.parity and size == 8
+        self.last_line["match"] = ok
+        return ok
+
+    def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._to_card.start()
+        self._to_server.start()
+        loop.add_reader(self.outer_fd, self._from_card)
+        loop.add_reader(self.inner_fd, self._from_server)
+
+    def close(self) -> None:
+        loop = asyncio.get_running_loop()
+        for fd in (self.outer_fd, self.inner_fd):
+            loop.remove_reader(fd)
+        self._to_card.stop()
+        self._to_server.stop()
+        for fd in (self.outer_fd, self._outer_slave_fd, self.inner_fd, self._inner_slave_fd):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+    def _read(self, fd: int) -> bytes:
+        try:
+            return os.read(fd, 4096)
+        except (BlockingIOError, OSError):
+            return b""
+
+    def _from_card(self) -> None:
+        data = self._read(self.outer_fd)
+        if not data:
+            return
+        self.counters["bytes_in"] += len(data)
+        if not self.line_ok():
+            # A UART at another rate or parity sees framing errors, not a request: no answer.
+            self.counters["dropped_wrong_line"] += len(data)
+            return
+        self._to_server.send(data)
+
+    def _from_server(self) -> None:
+        self._answer += self._read(self.inner_fd)
+        while self._answer:
+            size = answer_length(self._answer)
+            if size is None or size > len(self._answer):
+                return
+            frame, self._answer = self._answer[:size], self._answer[size:]
+            self._send_answer(frame)
+
+    def _send_answer(self, frame: bytes) -> None:
+        faults = self.faults
+        if faults.get("silence"):
+            self.counters["silenced"] += 1
+            return
+        if self.rng.random() < faults.get("timeout_rate", 0.0):
+            self.counters["timeouts"] += 1
+            return
+        if faults.get("wrong_slave") and len(frame) > 3:
+            frame = with_crc(bytes([frame[0] % 247 + 1]) + frame[1:-2])
+            self.counters["wrong_slave"] += 1
+        if self.rng.random() < faults.get("crc_error_rate", 0.0):
+            frame = frame[:-1] + bytes([frame[-1] ^ 0xFF])
+            self.counters["crc_errors"] += 1
+        when = time.monotonic() + self.turnaround_s
+        noise = faults.get("noise_bytes", 0)
+        if noise:
+            self.counters["noise_bursts"] += 1
+            self._to_card.send(bytes(self.rng.randrange(256) for _ in range(noise)), when)
+            when += (noise + 4) * self.char_s  # then a silent gap an RTU master resyncs on
+        self.counters["answers"] += 1
+        self.counters["bytes_out"] += len(frame)
+        self._to_card.send(frame, when)
+
+    def status(self) -> dict:
+        return {"baud": self.baud, "parity": self.parity, "turnaround_ms": self.turnaround_s * 1000,
+                "card_side": self.last_line, "faults": dict(self.faults),
+                "counters": dict(self.counters)}
