@@ -207,3 +207,40 @@ def _without(name, start, count, unmapped):
     if run_start is not None:
         out.append((name, run_start, start + count - run_start))
     return out
+
+
+MAX_SPLITS_PER_PASS = 32   # bounded work per cycle; a later cycle continues splitting
+
+
+async def read_all(master, plan, which="cycle", images=None):
+    """Run the plan through a Master: {node: {address: word}} (words merged into `images`).
+
+    Exception 2 splits the read (remembered in the plan) and the pieces are read at once; any
+    other failure (the Master has retried already) raises, and the cycle fails.
+    """
+    from firmware.core.modbus.rtu import ModbusException
+    images = {} if images is None else images
+    todo = list(plan.reads(which))
+    splits = 0
+    while todo:
+        r = todo.pop(0)
+        try:
+            words = await master.read(r.slave, r.start, r.count)
+        except ModbusException as exc:
+            if exc.code != 2 or splits >= MAX_SPLITS_PER_PASS:
+                raise
+            splits += 1
+            todo[0:0] = plan.split(r)
+            continue
+        image = images.get(r.node)
+        if image is None:
+            image = images[r.node] = {}
+        a = r.start
+        for w in words:
+            image[a] = w
+            a += 1
+    # Words the device maps nowhere read as "not managed", so decoding leaves their names absent.
+    for r in plan.reads(which):
+        for a in plan.unmapped.get(r.slave, ()):
+            images.setdefault(r.node, {})[a] = 0xFFFF
+    return images
