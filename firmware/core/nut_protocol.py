@@ -104,35 +104,22 @@ def _vocabulary():
 def describe_var(name, value):
     """(type words, description) of a variable, from the shared vocabulary where it knows it."""
     names = _vocabulary()
-    info = None
-    if names is not None and hasattr(names, "describe"):
-        try:
-            info = names.describe(name)
-        except (KeyError, ValueError):
-            info = None
-    kind, desc = None, None
-    if isinstance(info, dict):
-        kind, desc = info.get("type"), info.get("desc") or info.get("description")
-    elif isinstance(info, (tuple, list)) and len(info) >= 2:
-        kind, desc = info[0], info[-1]
+    kind = names.var_type(name) if names is not None else None
+    desc = names.var_desc(name) if names is not None else None
     if not kind:
         kind = "NUMBER" if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else "STRING:%d" % max(len(format_value(value)), 1)
-    if kind.upper() == "STRING":
-        kind = "STRING:%d" % max(len(format_value(value)), 1)
-    return kind.upper(), desc or "Unavailable"
+            else "STRING"
+    kind = kind.upper()
+    if kind == "STRING":
+        # NUT's STRING:n gives a maximum length; a read-only value is as long as it is now.
+        kind = "STRING:%d" % max(len(format_value(value if value is not None else "")), 1)
+    return kind, desc or "Unavailable"
 
 
 def describe_command(name):
     names = _vocabulary()
-    if names is not None and hasattr(names, "command_description"):
-        try:
-            desc = names.command_description(name)
-        except (KeyError, ValueError):
-            desc = None
-        if desc:
-            return desc
-    return "Unavailable"
+    desc = names.cmd_desc(name) if names is not None else None
+    return desc or "Unavailable"
 
 
 class NutContext:

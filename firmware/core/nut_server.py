@@ -29,18 +29,22 @@ def _error_code(exc):
 
 class NutServer:
     def __init__(self, config, state, bus=None, command=None, commands=None,
-                 description="Unavailable", fixed=None, idle_timeout_s=None):
-        """command: async fn(name, value) that raises on failure; commands: fn() -> names."""
+                 description="Unavailable", fixed=None, idle_timeout_s=None, admin_secret=None):
+        """command: async fn(name, value) that raises on failure; commands: fn() -> names.
+
+        admin_secret: fn() -> the card admin's password hash; the account "admin" (primary, every
+        command) then exists in NUT too, unless nut.users defines its own "admin".
+        """
         self.port = config.get("nut.port")
         self.bind = config.get("nut.bind")
         self.max_clients = config.get("nut.max_clients")
         self.idle_timeout_s = idle_timeout_s or config.get("nut.idle_timeout")
         self.bus = bus
         self._command = command
-        self.ctx = NutContext(state, nut_users.parse_users(config.get("nut.users")),
-                              commands=commands, description=description, on_fsd=self._on_fsd,
-                              fixed=fixed)
         self._config = config
+        self._admin_secret = admin_secret
+        self.ctx = NutContext(state, self._accounts(), commands=commands, description=description,
+                              on_fsd=self._on_fsd, fixed=fixed)
         config.subscribe(self._config_changed)
         self._server = None
         self._tasks = set()
@@ -82,9 +86,16 @@ class NutServer:
             "sessions": len(self.ctx.sessions),
         }
 
+    def _accounts(self):
+        users = nut_users.parse_users(self._config.get("nut.users"))
+        secret = self._admin_secret() if self._admin_secret is not None else None
+        if secret and "admin" not in users:
+            users["admin"] = nut_users.User("admin", secret, "primary", None)
+        return users
+
     def _config_changed(self, changed, via, user):
-        if "nut.users" in changed:
-            self.ctx.users = nut_users.parse_users(self._config.get("nut.users"))
+        if "nut.users" in changed or "auth.admin_password" in changed:
+            self.ctx.users = self._accounts()
 
     def _on_fsd(self, session):
         if self.bus is not None:
@@ -149,7 +160,7 @@ class NutServer:
                     break
                 raw, buf = buf[:end], buf[end + 1:]
                 if len(raw) > MAX_LINE:
-                    break
+                    return await self._too_long(writer)
                 replies, ok = await self._answer(session, raw)
                 bad = 0 if ok else bad + 1
                 if not await self._send(writer, replies):
@@ -159,10 +170,12 @@ class NutServer:
                     await self._send(writer, ["ERR INVALID-ARGUMENT too many bad requests"])
                     return
             if len(buf) > MAX_LINE:
-                # Why close: the rest of an over-long line cannot be told from a new request.
-                self.dropped += 1
-                await self._send(writer, ["ERR TOO-LONG line longer than %d bytes" % MAX_LINE])
-                return
+                return await self._too_long(writer)
+
+    async def _too_long(self, writer):
+        # Why close: the rest of an over-long line cannot be told from a new request.
+        self.dropped += 1
+        await self._send(writer, ["ERR TOO-LONG line longer than %d bytes" % MAX_LINE])
 
     async def _answer(self, session, raw):
         """(reply lines, well-formed?) for one raw line."""
