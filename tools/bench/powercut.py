@@ -47,6 +47,7 @@ def worker(directory: str, ack_fd: int, nslots: int) -> None:
     log = RingLog(os.path.join(directory, "ring.log"), FMT, FIELDS, nslots)
     cfg = Config(os.path.join(directory, "config.json"))
     saves = saved_generation(cfg) or 0
+    os.write(ack_fd, b"c%d\n" % saves)  # what is on disk before this run's first save
     while True:
         seq = log.head + 1
         log.append((seq, check_value(seq)))
@@ -128,7 +129,7 @@ def cut_once(directory: str, rng: random.Random, nslots: int = 64, max_delay_ms:
     acks = b""
     try:
         start = time.monotonic()
-        while b"\n" not in acks:  # wait for the first acknowledged record
+        while not any(line.startswith(b"r") for line in acks.split(b"\n")[:-1]):
             if time.monotonic() - start > deadline_s:
                 raise RuntimeError("the writer acknowledged nothing within %ss" % deadline_s)
             acks += os.read(read_fd, 4096)
