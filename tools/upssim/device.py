@@ -216,6 +216,10 @@ class Installation:
                 if acronym in active:
                     words[address] = words.get(address, 0) | (1 << bit)
         values = nut_values(view, self.prof["kva"], self.prof["phases"])
+        if self.prof.get("runtime_on_battery_only") and not self.p.on_battery():
+            # JBUSP UPSs report no remaining backup time on mains (NUT's socomec_jbus reads
+            # 0x1077 = 0xFFFF as "on line")
+            values.pop("battery.runtime", None)
         managed = self.prof.get("managed")
         for acronym, address, nut_name, scale, signed in self.m.MEASURES:
             if (managed is not None and acronym not in managed) or nut_name not in values:
