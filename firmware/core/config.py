@@ -493,12 +493,13 @@ for _i in range(1, 9):
     VALIDATORS["snmp.usm.%d.auth_password" % _i] = _single(config_items.snmp_v3_password)
     VALIDATORS["snmp.usm.%d.priv_password" % _i] = _single(config_items.snmp_v3_password)
 
-CHANGED = "config.changed"
-CHECKSUM_ERROR = "config.checksum_error"
-RESET = "config.reset"
-ACCOUNTS_RESET = "config.accounts_reset"
+# Card event codes, the same as the card event catalogue's (firmware/core/catalogue.py).
+CHANGED = "setting.changed"
+CHECKSUM_ERROR = "params.checksum"
+RESET = "params.reset"
+ACCOUNTS_RESET = "params.accounts.reset"
 UPLOADED = "config.uploaded"
-UPLOAD_FAILED = "config.upload_failed"
+UPLOAD_ERRORS = "config.upload.errors"
 KEY_SUFFIX = ".key"
 
 
@@ -557,9 +558,7 @@ class Config:
                 report["unknown"].append(key)
                 continue
             try:
-                if SCHEMA[key][0] == "secret" and passwords.is_sealed(value):
-                    value = self._unseal(key, value)
-                self._values[key] = validate(key, value)
+                self._values[key] = self.check_stored(key, value)
             except ConfigError as exc:
                 report["rejected"][key] = exc.message
         report["unknown"].sort()
@@ -568,7 +567,7 @@ class Config:
         """Publish what loading found (a checksum error) on the bus; returns the report."""
         bus = bus or self.bus
         if bus is not None and self.report["checksum_error"]:
-            bus.card("W", CHECKSUM_ERROR, "Parameters checksum error",
+            bus.card("C", CHECKSUM_ERROR, "Parameters checksum error",
                      detail="; ".join(self.report["errors"]), loaded_from=self.report["source"])
         return self.report
 
@@ -641,7 +640,10 @@ class Config:
         return passwords.verify_password(plain, self.get(key))
 
     def user_access(self, name, plain):
-        """'write' for admin and read/write users, 'read', or None when the login is refused."""
+        """'write' for admin and read/write users, 'read', or None when the login is refused.
+
+        An admin password left empty means the board's first-access password, which the caller
+        checks (it is derived from the board, never stored)."""
         if name == "admin":
             return "write" if self.check_password("auth.admin_password", plain) else None
         for item in self._values["auth.users"]:
@@ -668,21 +670,28 @@ class Config:
                 bad[k] = exc.message
         return good, bad
 
+    def check_stored(self, key, value):
+        """Typed value of a setting read from a file (a sealed secret is opened with the card key)."""
+        if key in SCHEMA and SCHEMA[key][0] == "secret" and passwords.is_sealed(value):
+            value = self._unseal(key, value)
+        return validate(key, value)
+
     def update(self, changes, via="api", user="admin"):
         """Validate every change first; apply all or none. Returns the keys that changed."""
         checked = {}
         for k, v in changes.items():
             checked[k] = validate(k, v)
-        return self._apply(checked, via, user, announce=True)
+        return self.apply_checked(checked, via, user, announce=True)
 
-    def _apply(self, checked, via, user, announce):
+    def apply_checked(self, checked, via, user, announce):
+        """Apply values already validated (check()); announce = one change event per setting."""
         changed = sorted(k for k, v in checked.items() if self._values[k] != v)
         for k in changed:
             self._values[k] = copy_value(checked[k])
         if announce and self.bus is not None:
             for k in changed:
                 self.bus.card("I", CHANGED, "%s has been changed via %s by %s"
-                              % (label(k), via, user), setting=k)
+                              % (label(k), via, user), setting=label(k), key=k, via=via, user=user)
         if changed:
             for cb in list(self._subscribers):
                 cb(changed, via, user)
@@ -690,20 +699,21 @@ class Config:
 
     def reset_factory(self, via="button", user="admin"):
         """Every setting back to the board's factory default, saved; card event published."""
-        changed = self._apply(self._factory, via, user, announce=False)
+        changed = self.apply_checked(self._factory, via, user, announce=False)
         self.save()
         if self.bus is not None:
-            self.bus.card("W", RESET, "Parameters reset to default", via=via, user=user)
+            self.bus.card("W", RESET, "NET VISION UPS Agent Parameters reset to default",
+                          via=via, user=user)
         return changed
 
     def reset_accounts(self, via="button", user="admin"):
         """Admin password and the user table back to the board's defaults (reset button 3-6 s)."""
-        changed = self._apply({k: self._factory[k] for k in ACCOUNT_KEYS}, via, user,
+        changed = self.apply_checked({k: self._factory[k] for k in ACCOUNT_KEYS}, via, user,
                               announce=False)
         self.save()
         if self.bus is not None:
             self.bus.card("W", ACCOUNTS_RESET, "Accounts and passwords reset to default via %s by %s"
-                          % (via, user))
+                          % (via, user), via=via, user=user)
         return changed
 
     def save(self):

@@ -49,6 +49,11 @@ def pbkdf2_sha256(password, salt, iterations):
     """PBKDF2-HMAC-SHA256, one 32-byte block (RFC 8018); bytes in, 32 bytes out."""
     if hasattr(hashlib, "pbkdf2_hmac"):
         return hashlib.pbkdf2_hmac("sha256", password, salt, iterations)
+    return pbkdf2_sha256_pure(password, salt, iterations)
+
+
+def pbkdf2_sha256_pure(password, salt, iterations):
+    """The same, with hashlib.sha256 only (MicroPython)."""
     u = hmac_sha256(password, salt + b"\x00\x00\x00\x01")
     out = bytearray(u)
     for _ in range(iterations - 1):
