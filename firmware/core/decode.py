@@ -258,6 +258,17 @@ def ups_status(mapping, statuses, alarms, values=None):
     return " ".join(t for t in STATUS_ORDER if t in tokens)
 
 
+def remote_disabled(mapping, statuses):
+    """True when the device refuses remote controls, False when it accepts them, None if unknown.
+
+    statuses holds every active STATUS row (decode_flags), also those without a level.
+    """
+    if mapping.REMOTE_DISABLED is None:
+        return None
+    active = mapping.REMOTE_DISABLED in statuses
+    return not active if mapping.REMOTE_INVERTED else active
+
+
 def ups_alarm(alarms):
     """NUT ups.alarm: descriptions of the active alarms the card reports (with a level)."""
     texts = [alarms[a][1] for a in sorted(alarms) if alarms[a][0]]

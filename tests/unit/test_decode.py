@@ -6,6 +6,8 @@ from firmware.core import decode
 from firmware.core.maps import load
 
 JBUSP = load("jbusp")
+VUMAP = load("vumap")
+STS = load("sts")
 
 
 def _image(*pairs, **kw):
@@ -242,6 +244,160 @@ class ClockTest(unittest.TestCase):
         self.assertIsNone(decode.decode_clock(JBUSP, {0x1360: 0xFFFF, 0x1361: 0x0F0D,
                                                       0x1362: 0x0300, 0x1363: 24}))
         self.assertEqual(decode.clock_values(None), {})
+
+
+class VumapTest(unittest.TestCase):
+    def _config(self, t001, count=0, positions=0, t014=0, reference=0x8100):
+        image = {0x0001: t001, 0x0002: count, 0x0003: positions, 0x0004: 0, 0x0005: 250,
+                 0x0006: 225, 0x0007: 0x0303, 0x0008: 0x0009, 0x0009: 0x0001, 0x000A: 0x0001,
+                 0x000E: t014, 0x000F: reference}
+        for i, w in enumerate(decode.encode_ascii("MGP2-25K", 10, lsb_first=False)):
+            image[0x0010 + i] = w
+        return image
+
+    def test_measurement_factor_t014(self):
+        # (T014, raw words, expected): only the rows whose format changes with T014 scale.
+        table = (
+            (0, {0x0044: 25, 0x004A: 230, 0x004D: 500, 0x0050: 410, 0x0057: 65},
+             {"ups.power": 25000, "output.voltage": 230, "output.frequency": 50.0,
+              "battery.voltage": 410, "battery.capacity": 65}),
+            (1, {0x0044: 251, 0x004A: 230, 0x004D: 500, 0x0050: 4105, 0x0057: 655},
+             {"ups.power": 25100, "output.voltage": 230, "output.frequency": 50.0,
+              "battery.voltage": 410.5, "battery.capacity": 65.5}),
+        )
+        for t014, words, expected in table:
+            image = dict(words)
+            image[0x000E] = t014
+            factor = decode.measure_factor(VUMAP, image)
+            self.assertEqual(factor, 10 if t014 else 1)
+            self.assertEqual(decode.decode_measures(VUMAP, image, factor), expected, t014)
+
+    def test_signed_battery_current_and_absent(self):
+        image = {0x0052: 0xFF9C, 0x0053: 0xFFFF, 0x004F: 0xFFEC, 0x0058: 0xFFFF}
+        self.assertEqual(decode.decode_measures(VUMAP, image, 10),
+                         {"battery.current": -10.0, "ambient.temperature": -2.0})
+
+    def test_encode_with_factor_round_trip(self):
+        values = {"ups.power": 25100, "battery.current": -10.5, "output.L1-N.voltage": 230,
+                  "output.L2-N.voltage": 231, "output.L3-N.voltage": 229, "battery.runtime": 900}
+        image = decode.encode_measures(VUMAP, values, 10)
+        self.assertEqual((image[0x0044], image[0x0052], image[0x0058]), (251, 0xFF97, 15))
+        decoded = decode.decode_measures(VUMAP, image, 10)
+        for name, value in values.items():
+            self.assertEqual(decoded[name], value, name)
+
+    def test_identity(self):
+        values, device = decode.decode_identity(VUMAP, self._config(0x0101, t014=0))
+        self.assertEqual(values["device.model"], "MODULYS GP 2.0")
+        self.assertEqual(values["device.serial"], "MGP2-25K")
+        self.assertEqual(values["ups.power.nominal"], 250000)   # T014 = 0: kVA
+        self.assertEqual(values["ups.realpower.nominal"], 225000)
+        self.assertEqual((values["input.phases"], values["output.phases"]), (3, 3))
+        self.assertEqual(device["factor"], 1)
+        self.assertEqual(device["functions"], ["eco mode enabled", "genset present"])
+        self.assertEqual(device["environment"], ["external transformer"])
+        self.assertEqual(device["dc_storage"], ["battery present"])
+        values, device = decode.decode_identity(VUMAP, self._config(0x0101, t014=1))
+        self.assertEqual(values["ups.power.nominal"], 25000)    # T014 = 1: kVA*10
+        self.assertEqual(values["ups.realpower.nominal"], 22500)
+        self.assertEqual(device["factor"], 10)
+
+    def test_architecture_from_t001_t002_t003(self):
+        table = (
+            # (T001, T002, T003, architecture, units, modules, present)
+            (0x0101, 1, 0x0001, "single", 1, 0, []),
+            (0x0801, 4, 0x000F, "modular", 1, 4, [1, 2, 3, 4]),
+            (0x0901, 3, 0x0015, "modular", 1, 3, [1, 3, 5]),
+            (0x0601, 3, 0x0007, "parallel", 3, 0, [1, 2, 3]),
+            (0x0608, 2, 0x2003, "modular-system", 2, 0, [1, 2]),  # b13: bypass module
+            (0x0702, 1, 0x0001, "single", 1, 0, []),              # unknown code
+        )
+        for t001, count, positions, arch, units, modules, present in table:
+            _, device = decode.decode_identity(VUMAP, self._config(t001, count, positions))
+            self.assertEqual((device["architecture"], device["units"], device["modules"],
+                              device["present"]), (arch, units, modules, present), hex(t001))
+            self.assertEqual(device["bypass_module"], bool(positions & 0x2000))
+            self.assertEqual(device["installation"], t001)
+
+    def test_unknown_reference(self):
+        values, device = decode.decode_identity(VUMAP, self._config(0x0101, reference=0x1234))
+        self.assertEqual(device["range"], "VU-MAP reference 0x1234")
+
+    def test_status_table(self):
+        table = (
+            (("S000", "S036"), "OL CHRG"),
+            (("S000", "S032"), "OL"),
+            (("A019",), "OB DISCHRG ALARM"),                   # operating on battery is W
+            (("A019", "A018", "S036"), "OB LB DISCHRG ALARM"),
+            (("S002",), "OL BYPASS"),
+            (("S003", "S017"), "OL BYPASS"),
+            (("S004",), "OFF"),
+            (("S000", "S034"), "OL CAL"),
+            (("S000", "A001"), "OL OVER ALARM"),
+            (("S000", "A008"), "OL"),                          # no level: not an alarm
+            ((), "OL"),                                        # only S004 says the load is off
+        )
+        for acronyms, expected in table:
+            statuses, alarms = _flags(VUMAP, *acronyms)
+            self.assertEqual(decode.ups_status(VUMAP, statuses, alarms), expected, acronyms)
+
+    def test_plain_clock(self):
+        words = decode.encode_clock(VUMAP, (2025, 12, 31, 23, 59, 58))
+        self.assertEqual(words, {0x0028: 2025, 0x0029: 12, 0x002A: 31, 0x002B: 23,
+                                 0x002C: 59, 0x002D: 58})
+        self.assertEqual(decode.decode_clock(VUMAP, words), (2025, 12, 31, 23, 59, 58))
+        words[0x0029] = 13
+        self.assertIsNone(decode.decode_clock(VUMAP, words))
+
+    def test_no_remote_disabled_bit(self):
+        self.assertIsNone(decode.remote_disabled(VUMAP, {}))
+
+
+class StsTest(unittest.TestCase):
+    def test_identity(self):
+        image = {}
+        for i, w in enumerate(decode.encode_ascii("STATYS 200A", 10, lsb_first=False)):
+            image[0x0100 + i] = w
+        for i, w in enumerate(decode.encode_ascii("ST0001", 10, lsb_first=False)):
+            image[0x0116 + i] = w
+        values, device = decode.decode_identity(STS, image)
+        self.assertEqual(values["device.type"], "sts")
+        self.assertEqual(values["device.model"], "STATYS")
+        self.assertEqual(values["device.part"], "STATYS 200A")
+        self.assertEqual(values["device.serial"], "ST0001")
+        self.assertEqual((device["architecture"], device["units"]), ("single", 1))
+
+    def test_measures(self):
+        image = {0x0220: 230, 0x0221: 231, 0x0222: 229, 0x0226: 500, 0x0228: 228,
+                 0x0229: 0xFFFF, 0x022A: 0xFFFF, 0x0230: 230, 0x0231: 230, 0x0232: 230,
+                 0x023D: 37, 0x023F: 0xFFFE, 0x0243: 95, 0x0253: 452, 0x024F: 24}
+        self.assertEqual(decode.decode_measures(STS, image), {
+            "input.1.L1-N.voltage": 230, "input.1.L2-N.voltage": 231,
+            "input.1.L3-N.voltage": 229, "input.1.voltage": 230, "input.1.frequency": 50.0,
+            "input.2.voltage": 228,                   # source 2 single phase: plain name
+            "output.L1-N.voltage": 230, "output.L2-N.voltage": 230, "output.L3-N.voltage": 230,
+            "output.voltage": 230, "ups.load": 37, "input.phase.shift": -2,
+            "output.powerfactor": 0.95, "ups.realpower": 45200, "ambient.temperature": 24})
+
+    def test_status_table(self):
+        table = (
+            (("S000", "S006", "S017", "S028"), "OL"),
+            (("S018",), "OL"),
+            (("S019",), "OFF"),
+            (("S020",), "OL BYPASS"),
+            (("A003",), "OL OVER ALARM"),
+        )
+        for acronyms, expected in table:
+            statuses, alarms = _flags(STS, *acronyms)
+            self.assertEqual(decode.ups_status(STS, statuses, alarms), expected, acronyms)
+
+    def test_remote_controls_enabled_bit_is_inverse(self):
+        statuses, _ = _flags(STS, "S045")
+        self.assertIs(decode.remote_disabled(STS, statuses), False)
+        self.assertIs(decode.remote_disabled(STS, {}), True)
+        statuses, _ = _flags(JBUSP, "S06")
+        self.assertIs(decode.remote_disabled(JBUSP, statuses), True)
+        self.assertIs(decode.remote_disabled(JBUSP, {}), False)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import unittest
 from firmware.core import names
 from firmware.core.maps import load
 
-MAPPINGS = ("jbusp",)
+MAPPINGS = ("jbusp", "vumap", "sts")
 LEVELS = ("I", "W", "C", None)
 
 
@@ -162,6 +162,96 @@ class JbuspTableTest(unittest.TestCase):
 
     def test_remote_disabled(self):
         self.assertEqual(self.m.REMOTE_DISABLED, "S06")
+
+
+class VumapTableTest(unittest.TestCase):
+    """Rows copied from the manual's VU-MAP appendix."""
+
+    m = load("vumap")
+
+    def test_blocks(self):
+        self.assertEqual(_block(self.m, "status")[1:3], (0x0030, 8))
+        self.assertEqual(_block(self.m, "alarm")[1:3], (0x0038, 8))
+        self.assertEqual(_block(self.m, "measure")[1:3], (0x0040, 80))
+        self.assertEqual(_block(self.m, "config")[1:3], (0x0001, 15))
+        self.assertEqual(_block(self.m, "serial")[1:3], (0x0010, 10))
+        self.assertEqual(_block(self.m, "reference")[1:3], (0x001A, 10))
+
+    def test_flag_rows(self):
+        table = (
+            (self.m.STATUS, "S000", 0x0030, 0, "I"),
+            (self.m.STATUS, "S004", 0x0030, 4, "C"),
+            (self.m.STATUS, "S023", 0x0031, 7, "I"),
+            (self.m.STATUS, "S037", 0x0032, 5, "W"),
+            (self.m.STATUS, "S051", 0x0033, 3, None),
+            (self.m.STATUS, "S096", 0x0036, 0, None),
+            (self.m.STATUS, "S127", 0x0037, 15, None),
+            (self.m.ALARMS, "A000", 0x0038, 0, "C"),
+            (self.m.ALARMS, "A019", 0x0039, 3, "W"),
+            (self.m.ALARMS, "A059", 0x003B, 11, "C"),
+            (self.m.ALARMS, "A107", 0x003E, 11, "W"),
+            (self.m.ALARMS, "A108", 0x003E, 12, None),
+            (self.m.ALARMS, "A123", 0x003F, 11, "C"),
+            (self.m.ALARMS, "A124", 0x003F, 12, None),
+        )
+        for rows, acronym, address, bit, level in table:
+            row = [r for r in rows if r[0] == acronym]
+            self.assertEqual(len(row), 1, acronym)
+            self.assertEqual(row[0][1:4], (address, bit, level), acronym)
+        acronyms = set(r[0] for r in self.m.STATUS + self.m.ALARMS)
+        for left_out in ("S001", "S091", "S092", "A076", "A077", "A088"):
+            self.assertNotIn(left_out, acronyms)
+
+    def test_factored_rows(self):
+        rows = dict((r[0], r) for r in self.m.MEASURES)
+        for acronym in self.m.FACTORED:
+            self.assertIn(acronym, rows)
+        for acronym in ("M000", "M010", "M013", "M015", "M022", "M024", "M057"):
+            self.assertNotIn(acronym, self.m.FACTORED)
+        self.assertEqual(rows["M024"][1:4], (0x0058, "battery.runtime", 60))
+        self.assertEqual(rows["M018"][2:], ("battery.current", 1, True))
+
+    def test_ranges(self):
+        self.assertEqual(self.m.RANGES[0x8100], "MODULYS GP 2.0")
+        self.assertEqual(self.m.RANGES[0x0288], "DELPHYS BC - GP 2.0")
+        self.assertEqual(self.m.FACTOR_REGISTER, 0x000E)
+        self.assertIsNone(self.m.REMOTE_DISABLED)
+
+
+class StsTableTest(unittest.TestCase):
+    """Rows from the manual's STS appendix with the levels of its STS event list."""
+
+    m = load("sts")
+
+    def test_blocks(self):
+        self.assertEqual(_block(self.m, "config")[1:3], (0x0120, 16))
+        self.assertEqual(_block(self.m, "status")[1:3], (0x0140, 4))
+        self.assertEqual(_block(self.m, "alarm")[1:3], (0x0148, 2))
+        self.assertEqual(_block(self.m, "measure")[1:3], (0x0220, 64))
+        self.assertEqual(_block(self.m, "reference")[1:3], (0x0100, 10))
+        self.assertEqual(_block(self.m, "serial")[1:3], (0x0116, 10))
+
+    def test_flag_rows(self):
+        table = (
+            (self.m.STATUS, "S001", 0x0140, 1, "C"),
+            (self.m.STATUS, "S014", 0x0140, 14, "W"),
+            (self.m.STATUS, "S019", 0x0141, 3, "C"),
+            (self.m.STATUS, "S032", 0x0142, 0, "W"),
+            (self.m.STATUS, "S045", 0x0142, 13, None),
+            (self.m.ALARMS, "A011", 0x0148, 11, "C"),
+            (self.m.ALARMS, "A015", 0x0148, 15, "C"),
+            (self.m.ALARMS, "A031", 0x0149, 15, "W"),
+        )
+        for rows, acronym, address, bit, level in table:
+            row = [r for r in rows if r[0] == acronym]
+            self.assertEqual(len(row), 1, acronym)
+            self.assertEqual(row[0][1:4], (address, bit, level), acronym)
+        # the event list has 24 alarm lines, one per published alarm bit
+        self.assertEqual(len(self.m.ALARMS), 24)
+
+    def test_remote_controls_bit_is_inverted(self):
+        self.assertEqual(self.m.REMOTE_DISABLED, "S045")
+        self.assertTrue(self.m.REMOTE_INVERTED)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,23 @@ Each map module (jbusp, vumap, sts) defines the same names:
               range's MODBUS manual" and the configuration may override it (poll.commands).
     CLOCK     (address, count) of the UPS date/time block, or None.
     REMOTE_DISABLED   acronym of the status bit that says remote controls are disabled, or None.
+    REMOTE_INVERTED   True when that bit says the opposite (STS: "Remote controls enabled").
+
+and, for decoding (firmware.core.decode):
+
+    DEVICE_TYPE      "ups" | "sts"
+    IDENTITY         ((nut_name, address, kind, arg), ...)   kind "number" (raw * arg),
+                     "factored" (raw * arg / measurement factor), "version" (raw / arg as
+                     "1.05"), "ascii" (arg words of text; ASCII_LSB_FIRST: char 1 in the LSB)
+    FACTORED         acronyms of MEASURES divided by the measurement factor (VU-MAP T014 = 1
+                     -> 10); FACTOR_REGISTER is the address of that setting (VU-MAP only)
+    STATUS_RULES     ((acronym, "NUT status tokens"), ...) for ups.status; LOAD_SUPPLIED and
+                     LOAD_OFF: acronyms saying the load is (not) supplied (decode.ups_status)
+    CLOCK_FORMAT     "packed" (JBUSP, as NUT's socomec_jbus reads it) or "plain" (one word
+                     each: year, month, day, hour, minute, second)
+    JBUSP: TYPE_CODE, MODULE_NUMBER, PARALLEL_FLAG, UNIT_PRESENT; VU-MAP: INSTALLATION,
+    DEVICE_COUNT, POSITIONS, DEVICE_NUMBER, PHASES, REFERENCE_CODE, RANGES, FEATURES;
+    STS: RANGE_NAME.
 
 Parallel and modular systems (the manual does not say how units are addressed; this scheme is used
 by the firmware and the simulator alike):
