@@ -173,7 +173,8 @@ def format_time(epoch):
     return "%02d/%02d/%04d %02d:%02d:%02d" % (d, mo, y, h, mi, s)
 
 
-def _cfg(config, key, default):
+def config_value(config, key, default):
+    """config.get(key), or default when there is no config or the key is not in its schema."""
     if config is None:
         return default
     try:
@@ -198,7 +199,8 @@ class Clock:
 
     @classmethod
     def from_config(cls, config, bus=None, ip=""):
-        return cls(_cfg(config, "time.zone", 0), _cfg(config, "time.dst", "off"), bus, ip)
+        return cls(config_value(config, "time.zone", 0), config_value(config, "time.dst", "off"),
+                   bus, ip)
 
     def configure(self, zone=None, dst=None):
         """Change zone and/or DST mode; validates both before changing anything."""
