@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# "Flash" the opennmc firmware onto a board.
+#
+#   ./flash.sh sim [--profile NAME] [--baud N] [--data-dir DIR]
+#       Runs the card here: the UPS simulator on a pseudo-terminal and the firmware reading it,
+#       both in the foreground until Ctrl-C (or SIGTERM), which stops both cleanly.
+#   ./flash.sh pi HOST        (not yet supported)
+#   ./flash.sh esp32 PORT     (not yet supported)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+PY="${PYTHON:-python3}"
+
+usage() {
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+}
+
+ensure_venv() {  # .venv with the project and the simulator; reinstall only if pyproject changed
+    local want
+    want="sim $(sha256sum pyproject.toml | cut -d' ' -f1)"
+    [ -x .venv/bin/python ] || "$PY" -m venv .venv
+    if [ ! -f .venv/.stamp-sim ] || [ "$(cat .venv/.stamp-sim)" != "$want" ] \
+            || [ ! -x .venv/bin/opennmc ] || [ ! -x .venv/bin/upssim ]; then
+        echo "flash.sh: installing opennmc and the simulator into .venv (first run only)"
+        .venv/bin/python -m pip install -q --upgrade pip
+        .venv/bin/python -m pip install -q -e '.[sim]'
+        echo "$want" > .venv/.stamp-sim
+    fi
+}
+
+wait_ready() {  # wait_ready LOG PATTERN PID: the line of LOG matching PATTERN, or fail
+    local log=$1 pattern=$2 pid=$3 i line
+    for i in $(seq 1 300); do
+        line=$(grep -m1 "$pattern" "$log" 2>/dev/null || true)
+        if [ -n "$line" ]; then
+            echo "$line"
+            return 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "flash.sh: process $pid ended before it was ready; its log ($log):" >&2
+            cat "$log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    echo "flash.sh: not ready after 30 s; see $log" >&2
+    return 1
+}
+
+flash_sim() {
+    local profile=netys-rt baud=9600 data_dir=.sim-data control=127.0.0.1:8081
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --profile) profile=${2:?--profile needs a name}; shift 2 ;;
+            --baud) baud=${2:?--baud needs a rate}; shift 2 ;;
+            --data-dir) data_dir=${2:?--data-dir needs a folder}; shift 2 ;;
+            -h|--help) usage ;;
+            *) echo "flash.sh: unknown option $1" >&2; usage ;;
+        esac
+    done
+    ensure_venv
+    mkdir -p "$data_dir"
+    data_dir="$(cd "$data_dir" && pwd)"
+    local link="$data_dir/ups.tty" sim_log="$data_dir/upssim.log" card_log="$data_dir/opennmc.log"
+    local sim_pid="" card_pid=""
+
+    stop_all() {
+        trap - INT TERM EXIT
+        [ -n "$card_pid" ] && kill -TERM "$card_pid" 2>/dev/null && wait "$card_pid" 2>/dev/null
+        [ -n "$sim_pid" ] && kill -TERM "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+        echo "flash.sh: stopped"
+    }
+    trap 'stop_all; exit 0' INT TERM
+    trap stop_all EXIT
+
+    .venv/bin/upssim --profile "$profile" --baud "$baud" --link "$link" --control "$control" \
+        >"$sim_log" 2>&1 &
+    sim_pid=$!
+    local sim_ready
+    sim_ready=$(wait_ready "$sim_log" "^upssim ready" "$sim_pid")
+    .venv/bin/opennmc run --board sim --serial "$link" --data-dir "$data_dir" >"$card_log" 2>&1 &
+    card_pid=$!
+    local card_ready
+    card_ready=$(wait_ready "$card_log" "^opennmc ready" "$card_pid")
+    local nut
+    nut=$(sed -n 's/.*nut=\([^ ]*\).*/\1/p' <<<"$card_ready")
+    cat <<EOF
+
+  opennmc is running on the simulated board (profile $profile, $baud baud)
+
+    NUT server         $nut          try: upsc ups@${nut%:3493}
+    card status        .venv/bin/opennmc status --data-dir $data_dir
+    simulator control  ${sim_ready##*control=}      try: .venv/bin/upssim ctl --control ${sim_ready##*control=} scenario mains-failure
+    admin password     the board's first-access password (see README.md)
+    logs               $card_log, $sim_log
+
+  Ctrl-C stops both.
+EOF
+    # Stay in the foreground until either process ends or a signal arrives.
+    wait -n "$sim_pid" "$card_pid" || true
+    echo "flash.sh: a process ended; see $card_log and $sim_log" >&2
+    exit 1
+}
+
+case "${1:-}" in
+    sim) shift; flash_sim "$@" ;;
+    pi|esp32) echo "flash.sh: $1 is not yet supported (use: ./flash.sh sim)" >&2; exit 2 ;;
+    *) usage ;;
+esac
