@@ -44,7 +44,7 @@ class MapShapeTest(unittest.TestCase):
                     self.assertEqual((address, bit), (base + n // 16, n % 16), acronym)
                     self.assertIn(level, LEVELS, acronym)
                     self.assertTrue(description, acronym)
-                    self.assertNotIn((address, bit), seen, acronym)
+                    self.assertFalse((address, bit) in seen, acronym)
                     seen.add((address, bit))
                     self.assertTrue(_covered(m, address), acronym)
 
@@ -55,7 +55,7 @@ class MapShapeTest(unittest.TestCase):
             for acronym, address, nut_name, scale, signed in m.MEASURES:
                 self.assertTrue(_covered(m, address), acronym)
                 self.assertTrue(names.is_known(nut_name), nut_name)
-                self.assertNotIn(nut_name, seen, nut_name)
+                self.assertFalse(nut_name in seen, nut_name)
                 seen.add(nut_name)
                 self.assertTrue(scale > 0, acronym)
                 self.assertIn(signed, (True, False), acronym)
@@ -156,8 +156,8 @@ class JbuspTableTest(unittest.TestCase):
             self.assertEqual(self.m.TYPES[code][0], "DELPHYS MX SYSTEM")
         self.assertEqual(self.m.TYPES[29][0], "NETYS")
         self.assertEqual(self.m.TYPES[257][0], "MASTERYS 3/3 UPS")
-        self.assertNotIn(1013, self.m.TYPES)
-        self.assertNotIn(1022, self.m.TYPES)
+        self.assertFalse(1013 in self.m.TYPES)
+        self.assertFalse(1022 in self.m.TYPES)
         self.assertEqual(len(self.m.TYPES), 37)     # 29 rows, 4 of them ranges of 2, 2, 4, 4 codes
 
     def test_remote_disabled(self):
@@ -200,14 +200,14 @@ class VumapTableTest(unittest.TestCase):
             self.assertEqual(row[0][1:4], (address, bit, level), acronym)
         acronyms = set(r[0] for r in self.m.STATUS + self.m.ALARMS)
         for left_out in ("S001", "S091", "S092", "A076", "A077", "A088"):
-            self.assertNotIn(left_out, acronyms)
+            self.assertFalse(left_out in acronyms)
 
     def test_factored_rows(self):
         rows = dict((r[0], r) for r in self.m.MEASURES)
         for acronym in self.m.FACTORED:
             self.assertIn(acronym, rows)
         for acronym in ("M000", "M010", "M013", "M015", "M022", "M024", "M057"):
-            self.assertNotIn(acronym, self.m.FACTORED)
+            self.assertFalse(acronym in self.m.FACTORED)
         self.assertEqual(rows["M024"][1:4], (0x0058, "battery.runtime", 60))
         self.assertEqual(rows["M018"][2:], ("battery.current", 1, True))
 
