@@ -74,6 +74,7 @@ async def serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"upssim: {exc}", file=sys.stderr)
         return 2
+    physics.has_battery = PROFILES[args.profile].get("has_battery", True)
     relay = Relay(args.baud, args.parity, args.turnaround_ms, device=args.device, seed=args.seed)
     server = ModbusSerialServer(SimContext(inst), port=relay.inner_name, baudrate=args.baud,
                                 ignore_missing_devices=True)

@@ -21,7 +21,7 @@ from pymodbus.constants import ExcCodes
 from pymodbus.datastore import ModbusServerContext
 from pymodbus.exceptions import NoSuchIdException
 
-from firmware.core import maps
+from firmware.core import decode, maps
 from tools.upssim.physics import Physics
 from tools.upssim.profiles import EXTRA_RANGES, PROFILES
 
@@ -90,7 +90,19 @@ def nut_values(v: View, kva: float, phases: tuple[int, int]) -> dict[str, float]
             "input.bypass.%s-N.voltage" % ph: vin, "input.bypass.%s.current" % ph: 0.0,
             "input.bypass.%s.realpower" % ph: 0.0,
         })
+    # a static transfer switch: source 1 is the model's mains, source 2 a steady alternate supply
+    for src, volts, freq in ((1, vin, fin), (2, p.nominal_voltage, p.nominal_frequency)):
+        out["input.%d.frequency" % src] = freq
+        out["input.%d.switch.temperature" % src] = p.ambient_temperature + 6
+        for i in range(1, nph + 1):
+            out["input.%d.L%d-N.voltage" % (src, i)] = volts
+            if nph == 3:
+                out["input.%d.L%d-L%d.voltage" % (src, i, i % 3 + 1)] = volts * 3 ** 0.5
+    out["input.phase.shift"] = 0.0 if p.mains_ok() else 180.0
+    out["battery.temperature.average"] = p.ambient_temperature
     if nph == 3:
+        out["output.N.power.percent"] = 0.0
+        out["output.neutral.current"] = 0.0
         out["output.N.current"] = 0.0
         out["output.N.crestfactor"] = 0.0
         for a, b in ((1, 2), (2, 3), (3, 1)):
@@ -101,14 +113,15 @@ def nut_values(v: View, kva: float, phases: tuple[int, int]) -> dict[str, float]
     return out
 
 
-def encode_raw(value: float, scale: float, signed: bool) -> int:
-    """The register word for a value: value / scale, two's complement when signed."""
-    raw = int(round(value / scale)) if scale else int(round(value))
-    if signed:
-        raw = max(-0x8000, min(0x7FFF, raw)) & 0xFFFF
-    else:
-        raw = max(0, min(0xFFFE, raw))  # 0xFFFF is reserved for "not managed"
-    return raw
+def encode_clamped(row: tuple, value: float | None, factor: int) -> int:
+    """The map's encoder, with the value held inside what the register can carry."""
+    _acronym, _address, _name, scale, signed = row
+    if value is not None:
+        low, high = (-0x8000, 0x7FFF) if signed else (0, 0xFFFE)
+        value = max(low * scale / factor, min(high * scale / factor, value))
+        if signed and int(round(value * factor / scale)) == -1:
+            value = 0.0  # -1 would read as "not managed"
+    return decode.encode_measure(row, value, factor)
 
 
 def clock_words(mapping: str, t: float, count: int) -> list[int]:
@@ -198,12 +211,6 @@ class Installation:
     # ------------------------------------------------------------------ images
     def flags(self, view: View) -> tuple[list[str], list[str]]:
         """Active status and alarm acronyms of a node."""
-        if "flags_by_text" in self.prof:
-            by_text = self.prof["flags_by_text"]
-            def active(rows):
-                return [r[0] for r in rows if r[4].strip().lower() in by_text
-                        and by_text[r[4].strip().lower()](view)]
-            return active(self.m.STATUS), active(self.m.ALARMS)
         fs, fa = self.prof["flags"], self.prof["alarms"]
         return ([a for a, f in fs.items() if f(view)], [a for a, f in fa.items() if f(view)])
 
@@ -212,20 +219,23 @@ class Installation:
         words.update(self.prof["ident"](view))
         statuses, alarms = self.flags(view)
         for rows, active in ((self.m.STATUS, set(statuses)), (self.m.ALARMS, set(alarms))):
-            for acronym, address, bit, _level, _text in rows:
-                if acronym in active:
-                    words[address] = words.get(address, 0) | (1 << bit)
+            for row in rows:
+                decode.set_flag(words, row, row[0] in active)
         values = nut_values(view, self.prof["kva"], self.prof["phases"])
         if self.prof.get("runtime_on_battery_only") and not self.p.on_battery():
             # JBUSP UPSs report no remaining backup time on mains (NUT's socomec_jbus reads
             # 0x1077 = 0xFFFF as "on line")
             values.pop("battery.runtime", None)
         managed = self.prof.get("managed")
-        for acronym, address, nut_name, scale, signed in self.m.MEASURES:
-            if (managed is not None and acronym not in managed) or nut_name not in values:
-                words[address] = maps.NOT_MANAGED
-            else:
-                words[address] = encode_raw(values[nut_name], scale, signed)
+        unmanaged = self.prof.get("unmanaged", ())
+        factor = decode.measure_factor(self.m, words)  # VU-MAP T014 = 1: factored rows *10
+        factored = getattr(self.m, "FACTORED", ())
+        for row in self.m.MEASURES:
+            acronym, address, nut_name, scale, signed = row
+            value = values.get(nut_name)
+            if (managed is not None and acronym not in managed) or acronym in unmanaged:
+                value = None
+            words[address] = encode_clamped(row, value, factor if acronym in factored else 1)
         if self.clock:
             start, count = self.clock
             for i, w in enumerate(clock_words(self.mapping, self.now(), count)):
@@ -239,8 +249,9 @@ class Installation:
         """Measurement rows this simulator has no value for (they read 0xFFFF)."""
         values = nut_values(self.nodes[self.base], self.prof["kva"], self.prof["phases"])
         managed = self.prof.get("managed")
-        return [r[0] + ":" + r[2] for r in self.m.MEASURES
-                if r[2] not in values and (managed is None or r[0] in managed)]
+        unmanaged = self.prof.get("unmanaged", ())
+        return [r[0] + ":" + r[2] for r in self.m.MEASURES if r[2] not in values
+                and (managed is None or r[0] in managed) and r[0] not in unmanaged]
 
     # ------------------------------------------------------------------ Modbus access
     def read(self, slave: int, address: int, count: int) -> list[int] | ExcCodes:

@@ -31,6 +31,7 @@ SETTABLE: dict[str, tuple[type, float | None, float | None]] = {
     "accel": (float, 0.01, 100000),
     "battery_test_seconds": (float, 1, 3600),
     "buzzer": (bool, None, None),
+    "unit_fault": (int, 0, 15),  # the unit (parallel) or module (modular) in general alarm; 0 none
 }
 
 INPUT_TOLERANCE_V = (184.0, 264.0)  # +15 % / -20 % around 230 V: outside this the rectifier stops
@@ -71,6 +72,8 @@ class Physics:
         self.restart_on_mains = False  # shutdown.return: come back when mains returns
         self.on_battery_s = 0.0
         self.sim_seconds = 0.0
+        self.unit_fault = 0
+        self.has_battery = True  # False for a static transfer switch: a second source instead
         self._last = time.monotonic()
 
     # ------------------------------------------------------------------ time
@@ -97,7 +100,7 @@ class Physics:
             if self._test_left_s <= 0:
                 self.battery_test = "failed" if self.battery_bad else "passed"
         self.overload_transfer = self.load_on and self.load > OVERLOAD_TRANSFER_PCT and self.mains_ok()
-        if self.on_battery():
+        if self.on_battery() and self.has_battery:
             self.on_battery_s += dt
             per_second = 100.0 / (self.runtime_at_load_min(100.0) * 60.0)
             self.battery_charge = max(0.0, self.battery_charge - per_second * dt)
@@ -127,7 +130,7 @@ class Physics:
         if self.mains_ok() and (self.bypass or self.overload_transfer):
             return "bypass"
         if not self.mains_ok():
-            return "battery"
+            return "battery" if self.has_battery else "alternate-source"
         if self.eco:
             return "eco"
         return "online"
@@ -197,7 +200,8 @@ class Physics:
             self.battery_test = "none"
 
     def alarms_active(self) -> bool:
-        return (self.overload() or not self.mains_ok() or self.battery_test == "failed"
+        return (self.overload() or (not self.mains_ok() and self.has_battery)
+                or self.battery_test == "failed"
                 or self.maintenance_bypass or self.discharged())
 
     def set(self, key: str, value: object) -> None:
@@ -243,6 +247,8 @@ class Physics:
             "accel": self.accel,
             "on_battery_s": round(self.on_battery_s, 1),
             "sim_seconds": round(self.sim_seconds, 1),
+            "unit_fault": self.unit_fault,
+            "has_battery": self.has_battery,
         }
 
 
@@ -262,9 +268,11 @@ def check_settings(settings: object) -> dict:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"{key} must be a number, not {value!r}")
+        if kind is int and int(value) != value:
+            raise ValueError(f"{key} must be a whole number, not {value!r}")
         if not low <= value <= high:
             raise ValueError(f"{key}={value} is out of range [{low}, {high}]")
-        out[key] = float(value)
+        out[key] = kind(value)
     return out
 
 

@@ -7,7 +7,21 @@ measurements the range does not manage (those read 0xFFFF, e.g. L2/L3 on a singl
 
 from __future__ import annotations
 
+from firmware.core import decode
+from firmware.core.maps import jbusp, sts, vumap
+
 # ---------------------------------------------------------------- what drives each status/alarm bit
+def _general(v) -> bool:
+    """General alarm: any alarm of the model, or a unit/module in fault (this one or, for the
+    system, any of its children)."""
+    fault = v.p.unit_fault
+    return v.p.alarms_active() or (fault and (v.unit or v.module or fault) == fault)
+
+
+def _child_fault(n: int):
+    return lambda v: v.unit == 0 and v.module == 0 and v.p.unit_fault == n and n <= v.children
+
+
 # Each predicate gets a View (device.py): v.p is the Physics, v.unit/v.module the node (0 = system),
 # v.units/v.modules the counts. Acronyms are the manual's (appendices JBUSP, VU-MAP).
 
@@ -39,7 +53,7 @@ for _u in range(1, 7):  # S32..S37: unit u present (parallel systems)
     JBUSP_FLAGS["S%02d" % (31 + _u)] = (lambda u: lambda v: v.unit == 0 and u <= v.units)(_u)
 
 JBUSP_ALARMS = {
-    "A00": lambda v: v.p.alarms_active(),
+    "A00": _general,
     "A01": lambda v: v.p.battery_test == "failed",
     "A02": lambda v: v.p.overload(),
     "A05": lambda v: not v.p.mains_ok(),
@@ -51,6 +65,8 @@ JBUSP_ALARMS = {
     "A48": lambda v: v.p.maintenance_bypass,
     "A49": lambda v: v.p.discharged(),
 }
+for _u in range(1, 7):  # A32..A37: unit u general alarm (parallel systems)
+    JBUSP_ALARMS["A%02d" % (31 + _u)] = _child_fault(_u)
 
 VUMAP_FLAGS = {
     "S000": lambda v: v.p.mode() in ("online", "battery"),
@@ -78,14 +94,15 @@ VUMAP_FLAGS = {
     "S058": lambda v: v.p.mains_ok(),
 }
 for _n in range(1, 16):  # S096.. [n] is operating, S112.. [n] is available (level -1 devices)
-    VUMAP_FLAGS["S%03d" % (95 + _n)] = (lambda n: lambda v: v.children >= n and v.p.output_live())(_n)
+    VUMAP_FLAGS["S%03d" % (95 + _n)] = (lambda n: lambda v: v.children >= n and v.p.output_live()
+                                        and v.p.unit_fault != n)(_n)
     VUMAP_FLAGS["S%03d" % (111 + _n)] = (lambda n: lambda v: v.children >= n)(_n)
 
 VUMAP_ALARMS = {
     "A000": lambda v: v.p.imminent_stop(),
     "A001": lambda v: v.p.overload(),
     "A012": lambda v: v.p.maintenance_bypass,
-    "A015": lambda v: v.p.alarms_active(),
+    "A015": _general,
     "A017": lambda v: v.p.discharged(),
     "A018": lambda v: v.p.low_battery(),                     # end of backup time
     "A019": lambda v: v.p.on_battery(),
@@ -96,45 +113,45 @@ VUMAP_ALARMS = {
     "A056": lambda v: v.p.maintenance_bypass,
     "A059": lambda v: v.p.mode() == "off",
 }
+for _n in range(1, 16):  # A096.. [n] in general alarm
+    VUMAP_ALARMS["A%03d" % (95 + _n)] = _child_fault(_n)
 
-# STS: the manual gives descriptions, not acronyms; the map names its rows. Matched by description.
-STS_FLAGS_BY_TEXT = {
-    "source 1 ok": lambda v: v.p.mains_ok(),
-    "source 1 absent": lambda v: not v.p.mains_ok(),
-    "power path 1 ok": lambda v: v.p.mains_ok(),
-    "source 2 ok": lambda v: True,
-    "power path 2 ok": lambda v: True,
-    "sources perm. synchronised": lambda v: v.p.mains_ok(),
-    "s1 is preferred source": lambda v: True,
-    "load on preferred source": lambda v: v.p.mains_ok() and v.p.output_live(),
-    "load on alternate source": lambda v: not v.p.mains_ok() and v.p.output_live(),
-    "load not supplied": lambda v: not v.p.output_live(),
-    "load on manual by-pass1": lambda v: v.p.maintenance_bypass,
-    "load on s1": lambda v: v.p.mains_ok() and v.p.output_live(),
-    "load on s2": lambda v: not v.p.mains_ok() and v.p.output_live(),
-    "output ok": lambda v: v.p.output_live(),
-    "output absent": lambda v: not v.p.output_live(),
-    "q41 closed": lambda v: True,
-    "q42 closed": lambda v: True,
-    "ss1 closed": lambda v: v.p.mains_ok(),
-    "ss2 closed": lambda v: not v.p.mains_ok(),
-    "q30 closed": lambda v: v.p.maintenance_bypass,
-    "remote controls enabled": lambda v: not v.p.remote_disabled,
-    "imminent stop": lambda v: v.p.imminent_stop(),
-    "manual by-pass": lambda v: v.p.maintenance_bypass,
-    "overload": lambda v: v.p.overload(),
-    "general alarm": lambda v: v.p.alarms_active(),
+# STS (acronyms of firmware/core/maps/sts.py): source 1 is the model's mains, source 2 an
+# alternate supply that is always there; the STS has no battery.
+STS_FLAGS = {
+    "S000": lambda v: v.p.mains_ok(),                        # source 1 OK
+    "S003": lambda v: not v.p.mains,                         # source 1 absent
+    "S002": lambda v: v.p.mains and not v.p.mains_ok(),      # source 1 out of tolerance
+    "S004": lambda v: v.p.mains_ok(),                        # power path 1 OK
+    "S006": lambda v: True,                                  # source 2 OK
+    "S010": lambda v: True,                                  # power path 2 OK
+    "S012": lambda v: v.p.mains_ok(),                        # sources permanently synchronised
+    "S016": lambda v: True,                                  # S1 is the preferred source
+    "S017": lambda v: v.p.mains_ok() and v.p.output_live() and not v.p.maintenance_bypass,
+    "S018": lambda v: not v.p.mains_ok() and v.p.output_live() and not v.p.maintenance_bypass,
+    "S019": lambda v: not v.p.output_live(),                 # load not supplied
+    "S020": lambda v: v.p.maintenance_bypass,                # load on manual by-pass 1
+    "S023": lambda v: v.p.mains_ok() and v.p.output_live(),  # load on S1
+    "S024": lambda v: not v.p.mains_ok() and v.p.output_live(),
+    "S028": lambda v: v.p.output_live(),                     # output OK
+    "S030": lambda v: not v.p.output_live(),                 # output absent
+    "S033": lambda v: True,                                  # Q41 closed
+    "S034": lambda v: True,                                  # Q42 closed
+    "S035": lambda v: v.p.mains_ok(),                        # SS1 closed
+    "S036": lambda v: not v.p.mains_ok(),                    # SS2 closed
+    "S037": lambda v: v.p.maintenance_bypass,                # Q30 (manual bypass) closed
+    "S045": lambda v: not v.p.remote_disabled,               # remote controls enabled
+}
+STS_ALARMS = {
+    "A000": lambda v: v.p.imminent_stop(),
+    "A002": lambda v: v.p.maintenance_bypass,
+    "A003": lambda v: v.p.overload(),
+    "A031": _general,
 }
 
 
-def _ascii_words(text: str, count: int, low_first: bool) -> list[int]:
-    """Two characters per word; JBUSP puts the first character in the low byte (char 2 | char 1)."""
-    raw = text.encode("ascii")[: 2 * count].ljust(2 * count, b" ")
-    words = []
-    for i in range(0, len(raw), 2):
-        a, b = raw[i], raw[i + 1]
-        words.append((b << 8 | a) if low_first else (a << 8 | b))
-    return words
+def _words(text: str, count: int, lsb_first: bool) -> list[int]:
+    return decode.encode_ascii(text, count, lsb_first)
 
 
 # ---------------------------------------------------------------- identification words per range
@@ -144,7 +161,8 @@ def jbusp_ident(type_code: int, kva: float, serial: str, phases: int):
         words = {0x1000: type_code, 0x1001: int(round(kva * 10 / max(1, v.units or 1)
                                                       if v.unit else kva * 10)),
                  0x1002: v.unit or 1}
-        for i, w in enumerate(_ascii_words(serial + ("%02d" % v.unit if v.unit else ""), 5, True)):
+        text = serial[:8] + "%02d" % v.unit if v.unit else serial
+        for i, w in enumerate(_words(text, 5, jbusp.ASCII_LSB_FIRST)):
             words[0x1003 + i] = w
         words.update({0x10E0: 230, 0x10E1: 230, 0x10E2: 50, 0x10E3: 50, 0x10E4: 100,
                       0x10E8: 70 * (v.units or 1) if not v.unit else 70, 0x10EA: 0})
@@ -152,7 +170,8 @@ def jbusp_ident(type_code: int, kva: float, serial: str, phases: int):
     return build
 
 
-def vumap_ident(reference: int, install: int, kva: float, phases: tuple[int, int]):
+def vumap_ident(reference: int, install: int, kva: float, phases: tuple[int, int], serial: str,
+                part: str):
     """Words of the VU-MAP configuration table (0x0001..0x000F)."""
     def build(v) -> dict[int, int]:
         if v.module:      # a module of a modular unit: device type 02 (not published; chosen here)
@@ -162,7 +181,13 @@ def vumap_ident(reference: int, install: int, kva: float, phases: tuple[int, int
         else:
             t001, number, size = (install << 8) | 0x01, 0, kva
             children = v.units or v.modules
-        return {
+        words = {}
+        node = "-%02d" % (v.unit or v.module) if (v.unit or v.module) else ""
+        for i, w in enumerate(_words(serial + node, 10, vumap.ASCII_LSB_FIRST)):
+            words[vumap.SERIAL + i] = w
+        for i, w in enumerate(_words(part, 10, vumap.ASCII_LSB_FIRST)):
+            words[vumap.REFERENCE + i] = w
+        return words | {
             0x0001: t001, 0x0002: children, 0x0003: (1 << children) - 1, 0x0004: number,
             0x0005: int(round(size * 10)), 0x0006: int(round(size * 9)),      # T014=1: values *10
             0x0007: (phases[0] << 8) | phases[1], 0x0008: 0x0001 if v.p.eco else 0,
@@ -174,16 +199,20 @@ def vumap_ident(reference: int, install: int, kva: float, phases: tuple[int, int
 def sts_ident(reference: str, serial: str):
     def build(v) -> dict[int, int]:
         words = {}
-        for i, w in enumerate(_ascii_words(reference, 10, False)):
-            words[0x0100 + i] = w
-        for i, w in enumerate(_ascii_words(serial, 10, False)):
-            words[0x0116 + i] = w
-        words.update({0x0120: 230, 0x0121: 50, 0x0122: 32, 0x0123: 1})
+        for i, w in enumerate(_words(reference, 10, sts.ASCII_LSB_FIRST)):
+            words[sts.REFERENCE + i] = w
+        for i, w in enumerate(_words(serial, 10, sts.ASCII_LSB_FIRST)):
+            words[sts.SERIAL + i] = w
+        # 0x0120 config: layout not published; nominal voltage, frequency, current, preferred source
+        words.update({0x0120: 230, 0x0121: 50, 0x0122: 160, 0x0123: 1})
         return words
     return build
 
 
 # ---------------------------------------------------------------- the ranges
+# A battery-backed MODULYS has one battery string and no other DC storage.
+VUMAP_UNMANAGED = ("M017", "M019", "M028", "M029")
+
 NETYS_MANAGED = {"M00", "M03", "M04", "M06", "M09", "M15", "M18", "M19", "M20", "M22", "M23", "M33"}
 
 PROFILES = {
@@ -198,19 +227,19 @@ PROFILES = {
                              "ident": jbusp_ident(256, 120.0, "MBCPAR0A", 3), "managed": None,
                              "flags": JBUSP_FLAGS, "alarms": JBUSP_ALARMS, "runtime_on_battery_only": True},
     "modulys-gp2": {"mapping": "vumap", "layout": "single", "phases": (3, 3), "kva": 25.0,
-                    "ident": vumap_ident(0x8100, 0x01, 25.0, (3, 3)), "managed": None,
-                    "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS},
+                    "ident": vumap_ident(0x8100, 0x01, 25.0, (3, 3), "MGP25A01", "MODULYS GP 2.0 25"), "managed": None,
+                    "unmanaged": VUMAP_UNMANAGED, "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS},
     "modulys-gp2-modular": {"mapping": "vumap", "layout": "modular", "phases": (3, 3),
                             "kva": 100.0, "modules": (1, 8, 4),
-                            "ident": vumap_ident(0x8100, 0x08, 100.0, (3, 3)), "managed": None,
-                            "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS},
+                            "ident": vumap_ident(0x8100, 0x08, 100.0, (3, 3), "MGPM100A", "MODULYS GP 2.0 100"), "managed": None,
+                            "unmanaged": VUMAP_UNMANAGED, "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS},
     "modulys-gp2-parallel": {"mapping": "vumap", "layout": "parallel", "phases": (3, 3),
                              "kva": 150.0, "units": (2, 10, 3),
-                             "ident": vumap_ident(0x8100, 0x06, 150.0, (3, 3)), "managed": None,
-                             "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS},
+                             "ident": vumap_ident(0x8100, 0x06, 150.0, (3, 3), "MGPP150A", "MODULYS GP 2.0 150"), "managed": None,
+                             "unmanaged": VUMAP_UNMANAGED, "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS},
     "statys": {"mapping": "sts", "layout": "single", "phases": (3, 3), "kva": 100.0,
                "ident": sts_ident("STATYS 100A", "STS100A01"), "managed": None,
-               "flags_by_text": STS_FLAGS_BY_TEXT},
+               "flags": STS_FLAGS, "alarms": STS_ALARMS, "has_battery": False},
 }
 
 # Extra readable ranges beyond the map's blocks, as peers read them (NUT's socomec_jbus reads
