@@ -162,7 +162,7 @@ class ExtendedAggregator:
         return seq
 
     async def run(self):
-        self._reset(self.clock.now())
+        # The first period began when the aggregator was made (it has been folding since).
         period = _Periodic(self.clock)
         while True:
             await period.wait(self.interval() * 60)

@@ -55,14 +55,15 @@ STS_FIELDS = (
     ("input.2.switch.temperature", "SW2 temperature (C)", _TEMP, ("input.2.switch.temperature",)),
 )
 
-# name: (kind, file, event source, card-event subject used in the manual's texts)
+# name: (kind, file, event source, card-event subject used in the manual's texts, code part).
+# Card-event codes are "log.<part>.cleared" / ".schema" / ".interval", as in catalogue.py.
 LOGS = {
-    "history": ("measure", "history.log", None, "History log"),
-    "sts_history": ("measure", "sts_history.log", None, "STS history log"),
-    "extended": ("extended", "extended.log", None, "Extended history log"),
-    "ups_events": ("event", "ups_events.log", "ups", "UPS event log"),
-    "sts_events": ("event", "sts_events.log", "sts", "STS event log"),
-    "card_events": ("event", "card_events.log", "card", "NET VISION UPS Agent event log"),
+    "history": ("measure", "history.log", None, "History log", "history"),
+    "sts_history": ("measure", "sts_history.log", None, "STS history log", "sts_history"),
+    "extended": ("extended", "extended.log", None, "Extended history log", "extended"),
+    "ups_events": ("event", "ups_events.log", "ups", "UPS event log", "ups"),
+    "sts_events": ("event", "sts_events.log", "sts", "STS event log", "sts"),
+    "card_events": ("event", "card_events.log", "card", "NET VISION UPS Agent event log", "card"),
 }
 
 EVENT_FMT = "<sBB16s96s"   # level, state, unit (0 = system), code, text (utf-8, zero padded)
@@ -191,12 +192,12 @@ class Logs:
             return rl
         if name not in LOGS:
             raise ValueError("unknown log %r (one of %s)" % (name, ", ".join(sorted(LOGS))))
-        kind, filename, _source, subject = LOGS[name]
+        kind, filename, _source, subject, part = LOGS[name]
         fmt, fields = _schema(kind, fields_of(name))
         rl = ringlog.RingLog(self.directory + "/" + filename, fmt, fields, self.records, self.sync)
         self._open[name] = rl
         if rl.created in (ringlog.SCHEMA_CHANGED, ringlog.SIZE_CHANGED, ringlog.CORRUPT):
-            self._card("W", "log.recreated." + name,
+            self._card("W", "log.%s.schema" % part,
                        subject + " schema changed. Log has been re-created.")
         return rl
 
@@ -247,13 +248,13 @@ class Logs:
 
     def clear(self, name, user=None):
         self.log(name).clear()
-        self._card("I", "log.cleared." + name, LOGS[name][3] + " cleared")
+        self._card("I", "log.%s.cleared" % LOGS[name][4], LOGS[name][3] + " cleared")
 
     def _on_config(self, changed, via=None, user=None):
         if "log.history_interval" in changed:
-            self._card("I", "log.interval.history", "History log interval changed")
+            self._card("I", "log.history.interval", "History log interval changed")
         if "log.extended_interval" in changed:
-            self._card("I", "log.interval.extended", "Extended history log interval changed")
+            self._card("I", "log.extended.interval", "Extended history log interval changed")
 
     # --- reading -------------------------------------------------------------------------
     def decode(self, name, rec):
