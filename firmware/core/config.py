@@ -28,7 +28,8 @@ from firmware.core import config_items, config_store, passwords
 
 class ConfigError(ValueError):
     def __init__(self, field, message):
-        ValueError.__init__(self, "%s: %s" % (field, message))
+        # super(), not ValueError.__init__(self, ...): MicroPython's built-in types lack __init__.
+        super().__init__("%s: %s" % (field, message))
         self.field = field
         self.message = message
 
