@@ -101,6 +101,18 @@ def line_settings(fd: int) -> tuple[int | None, str, int]:
     return _SPEEDS.get(attrs[5]), parity, size
 
 
+def pty_keeps_parity(fd: int) -> bool:
+    """Whether this kernel lets a pty carry PARENB (some refuse it with EINVAL): only then can a
+    wrong parity on the card's side be seen."""
+    attrs = termios.tcgetattr(fd)
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, attrs[:2] + [attrs[2] | termios.PARENB] + attrs[3:])
+    except termios.error:
+        return False
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+    return True
+
+
 def configure_device(fd: int, baud: int, parity: str) -> None:
     """Raw mode, baud and parity on a real serial device."""
     tty.setraw(fd)
@@ -196,6 +208,7 @@ class Relay:
             self.outer_fd, self._outer_slave_fd = os.openpty()
             tty.setraw(self._outer_slave_fd)  # no echo or line editing before the card opens it
             self.outer_name = os.ttyname(self._outer_slave_fd)
+        self.parity_observable = device is None and pty_keeps_parity(self._outer_slave_fd)
         os.set_blocking(self.outer_fd, False)
         self.inner_fd, self._inner_slave_fd = os.openpty()
         tty.setraw(self._inner_slave_fd)
@@ -211,7 +224,8 @@ class Relay:
             return True
         baud, parity, size = line_settings(self.outer_fd)
         self.last_line = {"baud": baud, "parity": parity, "bits": size}
-        ok = baud == self.baud and parity == self.parity and size == 8
+        parity_ok = parity == self.parity or not self.parity_observable
+        ok = baud == self.baud and parity_ok and size == 8
         self.last_line["match"] = ok
         return ok
 
@@ -286,6 +300,7 @@ class Relay:
         self._to_card.send(frame, when)
 
     def status(self) -> dict:
-        return {"baud": self.baud, "parity": self.parity, "turnaround_ms": self.turnaround_s * 1000,
+        return {"baud": self.baud, "parity": self.parity, "parity_observable": self.parity_observable,
+                "turnaround_ms": self.turnaround_s * 1000,
                 "card_side": self.last_line, "faults": dict(self.faults),
                 "counters": dict(self.counters)}

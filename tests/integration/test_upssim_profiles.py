@@ -1,0 +1,194 @@
+"""Every simulator profile read with pymodbus's RTU client: identification, addressing, mapping, bits, decoding."""
+
+import pytest
+from pymodbus.client import ModbusSerialClient
+from pymodbus.exceptions import ModbusException
+
+from firmware.core import decode, maps
+from firmware.core.maps import jbusp, sts, vumap
+from tests.simharness import start_sim
+
+BAUD = 19200
+IDENT_BLOCK = {"jbusp": (0x1000, 12), "vumap": (0x0001, 15), "sts": (0x0100, 10)}
+
+
+def client_for(sim, parity="N"):
+    c = ModbusSerialClient(port=sim.link, baudrate=BAUD, parity=parity, timeout=1.0, retries=0)
+    assert c.connect()
+    return c
+
+
+def read(c, address, count, slave=1):
+    rr = c.read_holding_registers(address, count=count, device_id=slave)
+    assert not rr.isError(), f"slave {slave} 0x{address:04X} x{count}: {rr}"
+    return rr.registers
+
+
+def read_block_image(c, m, slave=1):
+    """{address: word} of every block of a map, as the card would read them."""
+    image = {}
+    for _name, start, count, _when in m.BLOCKS:
+        for i, w in enumerate(read(c, start, count, slave)):
+            image[start + i] = w
+    return image
+
+
+def no_answer(c, slave):
+    try:
+        rr = c.read_holding_registers(IDENT_BLOCK["jbusp"][0], count=1, device_id=slave)
+    except ModbusException:
+        return True
+    return rr.isError() and getattr(rr, "exception_code", None) is None
+
+
+def other_mappings_answer_exception_2(c, mapping):
+    for other, (start, count) in IDENT_BLOCK.items():
+        if other == mapping:
+            continue
+        rr = c.read_holding_registers(start, count=count, device_id=1)
+        assert rr.isError() and rr.exception_code == 2, f"{other} ident on {mapping}: {rr}"
+
+
+@pytest.mark.parametrize("profile,type_code,phases", [("netys-rt", 31, 1), ("masterys-33", 257, 3)])
+def test_jbusp_single(tmp_path, profile, type_code, phases):
+    with start_sim(tmp_path, profile=profile, baud=BAUD) as sim:
+        c = client_for(sim)
+        try:
+            image = read_block_image(c, jbusp)
+            assert image[jbusp.TYPE_CODE] == type_code
+            assert jbusp.TYPES[type_code][3] == phases
+            values = decode.decode_measures(jbusp, image)
+            phys = sim.state()["physics"]
+            assert values["battery.charge"] == round(phys["battery_charge"])
+            l3 = image[0x1062]
+            assert (l3 == 0xFFFF) == (phases == 1), "L3 load managed only on three-phase units"
+            other_mappings_answer_exception_2(c, "jbusp")
+            assert no_answer(c, 2), "a single UPS has no unit 1"
+        finally:
+            c.close()
+
+
+def test_masterys_parallel_units(tmp_path):
+    with start_sim(tmp_path, profile="masterys-33-parallel", baud=BAUD, units=4) as sim:
+        c = client_for(sim)
+        try:
+            system = read_block_image(c, jbusp)
+            assert system[jbusp.TYPE_CODE] == 256, "MASTERYS 3/3 SYSTEM"
+            statuses = decode.decode_flags(jbusp.STATUS, system)
+            assert "S30" in statuses
+            assert [u for u in ("S32", "S33", "S34", "S35", "S36", "S37") if u in statuses] == \
+                ["S32", "S33", "S34", "S35"], "units 1..4 present"
+            for u in range(1, 5):
+                words = read(c, jbusp.IDENT, 3, slave=maps.unit_address(1, u))
+                assert words[2] == u, "T02 module number of unit %d" % u
+            assert no_answer(c, maps.unit_address(1, 5)), "no unit 5"
+            sim.set(unit_fault=3)
+            alarms = decode.decode_flags(jbusp.ALARMS, read_block_image(c, jbusp))
+            assert "A34" in alarms and "A00" in alarms and "A33" not in alarms
+            unit3 = decode.decode_flags(jbusp.ALARMS, read_block_image(c, jbusp, slave=4))
+            unit2 = decode.decode_flags(jbusp.ALARMS, read_block_image(c, jbusp, slave=3))
+            assert "A00" in unit3 and "A00" not in unit2
+        finally:
+            c.close()
+
+
+def test_modulys_single_vumap(tmp_path):
+    with start_sim(tmp_path, profile="modulys-gp2", baud=BAUD) as sim:
+        c = client_for(sim)
+        try:
+            image = read_block_image(c, vumap)
+            assert image[vumap.REFERENCE_CODE] == 0x8100
+            assert image[vumap.FACTOR_REGISTER] == 1
+            assert image[vumap.INSTALLATION] == 0x0101
+            factor = decode.measure_factor(vumap, image)
+            values = decode.decode_measures(vumap, image, factor)
+            phys = sim.state()["physics"]
+            assert values["battery.charge"] == round(phys["battery_charge"])
+            assert values["output.frequency"] == pytest.approx(phys["output_frequency"])
+            assert "dc.voltage" not in values, "not managed -> 0xFFFF"
+            other_mappings_answer_exception_2(c, "vumap")
+            sim.scenario("mains-failure")
+            alarms = decode.decode_flags(vumap.ALARMS, read_block_image(c, vumap))
+            assert "A019" in alarms, "operating on battery"
+            assert "OB" in decode.ups_status(vumap, {}, alarms).split()
+        finally:
+            c.close()
+
+
+def test_modulys_modular_modules(tmp_path):
+    with start_sim(tmp_path, profile="modulys-gp2-modular", baud=BAUD, modules=3) as sim:
+        c = client_for(sim)
+        try:
+            unit = read_block_image(c, vumap)
+            assert unit[vumap.INSTALLATION] == 0x0801 and unit[vumap.DEVICE_COUNT] == 3
+            assert unit[vumap.POSITIONS] == 0b111
+            for m in range(1, 4):
+                words = read(c, 0x0001, 15, slave=maps.module_address(1, 1, m))
+                assert words[vumap.DEVICE_NUMBER - 1] == m
+            assert no_answer(c, maps.module_address(1, 1, 4))
+        finally:
+            c.close()
+
+
+def test_modulys_parallel_units(tmp_path):
+    with start_sim(tmp_path, profile="modulys-gp2-parallel", baud=BAUD, units=2) as sim:
+        c = client_for(sim)
+        try:
+            system = read_block_image(c, vumap)
+            assert system[vumap.INSTALLATION] == 0x0601 and system[vumap.DEVICE_COUNT] == 2
+            for u in (1, 2):
+                words = read(c, 0x0001, 15, slave=maps.unit_address(1, u))
+                assert words[vumap.DEVICE_NUMBER - 1] == u
+            sim.set(unit_fault=2)
+            alarms = decode.decode_flags(vumap.ALARMS, read_block_image(c, vumap))
+            assert "A097" in alarms and "A096" not in alarms
+        finally:
+            c.close()
+
+
+def test_statys_sources(tmp_path):
+    with start_sim(tmp_path, profile="statys", baud=BAUD) as sim:
+        c = client_for(sim)
+        try:
+            image = read_block_image(c, sts)
+            ident = decode.decode_ascii(image, sts.REFERENCE, 10, sts.ASCII_LSB_FIRST)
+            assert ident.startswith("STATYS")
+            statuses = decode.decode_flags(sts.STATUS, image)
+            assert "S023" in statuses and "S045" in statuses, "load on S1, remote enabled"
+            other_mappings_answer_exception_2(c, "sts")
+            sim.scenario("mains-failure")
+            statuses = decode.decode_flags(sts.STATUS, read_block_image(c, sts))
+            assert "S024" in statuses and "S003" in statuses and "S019" not in statuses
+            sim.set(remote_disabled=True)
+            statuses = decode.decode_flags(sts.STATUS, read_block_image(c, sts))
+            assert "S045" not in statuses
+            address, value = sts.COMMANDS["beeper.mute"]
+            rr = c.write_register(address, value, device_id=1)
+            assert rr.isError() and rr.exception_code == 1
+        finally:
+            c.close()
+
+
+def test_bad_options_are_refused(tmp_path):
+    from tests.simharness import SimError
+    with pytest.raises(SimError, match="units"):
+        start_sim(tmp_path, profile="masterys-33-parallel", baud=BAUD, units=9)
+    with pytest.raises(SimError, match="modules"):
+        start_sim(tmp_path, profile="netys-rt", baud=BAUD, modules=2)
+
+
+def test_parity_is_checked_where_the_pty_carries_it(tmp_path):
+    with start_sim(tmp_path, profile="modulys-gp2", baud=BAUD, parity="E") as sim:
+        if not sim.state()["line"]["parity_observable"]:
+            pytest.skip("this kernel's pseudo-terminals refuse PARENB: parity cannot be emulated")
+        c = client_for(sim, parity="E")
+        try:
+            assert read(c, vumap.REFERENCE_CODE, 1) == [0x8100]
+        finally:
+            c.close()
+        c = client_for(sim, parity="N")
+        try:
+            assert no_answer(c, 1)
+        finally:
+            c.close()
+        assert sim.state()["line"]["counters"]["dropped_wrong_line"] > 0
