@@ -221,6 +221,8 @@ class RingLog:
         millis = int((t - seconds) * 1000 + 0.5)
         if millis > 999:
             millis = 999
+        if len(values) != len(self.fields):  # MicroPython's struct does not check the count
+            raise ValueError("%d values for %d fields" % (len(values), len(self.fields)))
         payload = struct.pack(self.fmt, *values)  # raises before anything is written
         seq = self.head + 1
         slot = struct.pack(_SLOT_HEAD, seq, seconds & 0xFFFFFFFF, millis) + payload

@@ -201,7 +201,7 @@ class LogsTest(unittest.TestCase):
             self.assertEqual(rows[1][-2:], ["21.5", ""])
         finally:
             with_emd.close()
-        self.assertNotIn("EMD Temperature (C)", self.logs.csv_header("history"))
+        self.assertFalse("EMD Temperature (C)" in self.logs.csv_header("history"))
 
     def test_event_csv_quotes_and_levels(self):
         self.bus.publish(make_event("ups", "C", "A1", 'Overload, "phase 2"', "added", now=T0))
