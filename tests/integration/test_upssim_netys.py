@@ -206,6 +206,7 @@ def test_bytes_leave_no_faster_than_the_baud_rate(sim_normal):
     expected = 5 + 96
     with serial.Serial(sim_normal.link, BAUD, timeout=0) as port:
         port.write(request)
+        sent = time.monotonic()
         stamps, got = [], b""
         end = time.monotonic() + 5
         while len(got) < expected and time.monotonic() < end:
@@ -220,7 +221,10 @@ def test_bytes_leave_no_faster_than_the_baud_rate(sim_normal):
     char_s = 10 / BAUD
     span = stamps[-1] - stamps[0]
     # the first chunk holds at least one character; the rest cannot arrive faster than the line
-    assert span >= (expected - len(got[:1]) - 8) * char_s, (span, len(stamps))
+    assert span >= (expected - 1 - 8) * char_s, (span, len(stamps))
+    turnaround_s = sim_normal.state()["line"]["turnaround_ms"] / 1000
+    # the request takes its own wire time to arrive, then the UPS turns the line around
+    assert stamps[0] - sent >= len(request) * char_s + turnaround_s, stamps[0] - sent
 
 
 def test_wrong_baud_gets_no_valid_answer(sim_normal):
