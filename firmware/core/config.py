@@ -1,4 +1,4 @@
-"""The configuration: one schema (defaults, types, bounds, choices), validation, checked atomic save.
+"""The configuration: one schema (defaults, types, bounds), validation, checked atomic save.
 
 Keys are "section.key". Everything that reads settings goes through a Config object:
 
@@ -271,7 +271,7 @@ class Config:
         return good, bad
 
     def check_stored(self, key, value):
-        """Typed value of a setting read from a file (a sealed secret is opened with the card key)."""
+        """Typed value of a setting read from a file (sealed secrets opened with the card key)."""
         if key in SCHEMA and SCHEMA[key][0] == "secret" and passwords.is_sealed(value):
             value = self._unseal(key, value)
         return validate(key, value)
@@ -312,8 +312,9 @@ class Config:
                               announce=False)
         self.save()
         if self.bus is not None:
-            self.bus.card("W", ACCOUNTS_RESET, "Accounts and passwords reset to default via %s by %s"
-                          % (via, user), via=via, user=user)
+            self.bus.card("W", ACCOUNTS_RESET,
+                          "Accounts and passwords reset to default via %s by %s" % (via, user),
+                          via=via, user=user)
         return changed
 
     def save(self):

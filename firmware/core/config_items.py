@@ -1,8 +1,8 @@
 """Formats of the items of list settings (users, recipients, WOL targets, firewall rules).
 
 Each checker takes one item string and returns it normalised, or raises ValueError with a message
-that says what is wrong; firmware.core.config wraps them as VALIDATORS naming the setting. Fields are
-separated by ':' (';' for WOL targets, whose MAC address already holds ':').
+that says what is wrong; firmware.core.config wraps them as VALIDATORS naming the setting.
+Fields are separated by ':' (';' for WOL targets, whose MAC address already holds ':').
 """
 
 from firmware.core import passwords

@@ -2,9 +2,9 @@
 
 Rows are key: (type, default, constraint, description); the value types are described in
 firmware/core/config_types.py. Defaults follow the NET VISION manual (15.1 date and time, 15.2
-configuration, 15.3 control, 15.4-15.16 users, SNMP, e-mail, RADIUS, WOL, Modbus TCP, BACnet, syslog,
-DDNS, firewall); LABELS holds the manual's names for the change events. A board changes defaults with
-Config(board_defaults=...), never here.
+configuration, 15.3 control, 15.4-15.16 users, SNMP, e-mail, RADIUS, WOL, Modbus TCP, BACnet,
+syslog, DDNS, firewall); LABELS holds the manual's names for the change events. A board changes
+defaults with Config(board_defaults=...), never here.
 """
 
 _PORT = (0, 65535)  # 0 = any free port (tests, parallel runs); the ready line reports the real one
@@ -15,7 +15,7 @@ SCHEMA = {
     "system.name": ("str", "opennmc", 64, "Name shown in the top bar, SNMP sysName and e-mail"),
     "system.contact": ("str", "", 64, "Additional info reported in SNMP sysContact and in e-mail"),
     "system.location": ("str", "", 64, "Shown in the top bar, SNMP sysLocation and e-mail"),
-    "system.temperature_unit": ("choice", "C", ("C", "F"), "Temperature unit, Celsius or Fahrenheit"),
+    "system.temperature_unit": ("choice", "C", ("C", "F"), "Temperature unit (C or F)"),
     "system.data_unit": ("int", 0, (0, 12),
                          "0 = SNMP/BACnet unit objects carry system data; 1-12 = data of that unit "
                          "only (the card then monitors that unit only; traps stay system level)"),
@@ -42,7 +42,7 @@ SCHEMA = {
     "serial.timeout_ms": ("int", 0, (0, 5000),
                           "Additional serial timeout; 0 = the manual's default for the baud rate"),
     "serial.retries": ("int", 2, (0, 10), "Retries of a failed request before the cycle fails"),
-    "poll.rate": ("int", 2, (0, 3600), "Polling Rate (s): delay between two polls; 0 = back-to-back"),
+    "poll.rate": ("int", 2, (0, 3600), "Polling Rate (s): delay between polls; 0 = back-to-back"),
     "poll.stale_after": ("int", 3, (1, 100), "Failed cycles before the data is stale"),
     "poll.ident_every": ("int", 300, (10, 86400), "Seconds between re-reads of identity/config"),
     "poll.commands": ("list", [], 32,
@@ -144,7 +144,7 @@ SCHEMA = {
     "nut.port": ("int", 3493, _PORT, "NUT network server port; 0 = any free port"),
     "nut.bind": ("str", "0.0.0.0", 64, "NUT server listening address"),
     "nut.max_clients": ("int", 64, (1, 1024), "Simultaneous NUT connections"),
-    "nut.idle_timeout": ("int", 600, (10, 86400), "Seconds before an idle NUT connection is closed"),
+    "nut.idle_timeout": ("int", 600, (10, 86400), "Seconds before an idle NUT client is closed"),
     "nut.users": ("list", [], 16,
                   "NUT users: 'name:password:role[:cmd+cmd...]', role primary or secondary; "
                   "the password is stored hashed"),

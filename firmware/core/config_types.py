@@ -5,7 +5,7 @@
     ipv4 (empty allowed?)    email (max length)    hhmm  "HH:MM"
     list (max items) of text; the VALIDATORS of firmware/core/config.py check item formats
     password            login password, kept only as a salted hash ("" = not set)
-    secret (max length) sent to peers so kept readable in memory, sealed at rest, left out of backups
+    secret (max length) sent to peers: readable in memory, sealed at rest, left out of backups
 
 coerce(key, value) returns the typed value or raises ConfigError naming the setting.
 """

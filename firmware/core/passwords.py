@@ -64,7 +64,7 @@ def pbkdf2_sha256_pure(password, salt, iterations):
 
 
 def random_bytes(n):
-    """n random bytes from os.urandom; ports without it mix clocks through SHA-256 (unique, not secret)."""
+    """n random bytes from os.urandom; else clocks mixed through SHA-256 (unique, not secret)."""
     if hasattr(os, "urandom"):
         try:
             return os.urandom(n)

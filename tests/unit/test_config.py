@@ -1,4 +1,4 @@
-"""Unit tests for firmware/core/config.py: defaults, bounds, files, checksum fallback, events, resets."""
+"""Unit tests for firmware/core/config.py: defaults, bounds, files, checksum fallback, resets."""
 
 import json
 import unittest
