@@ -1,0 +1,177 @@
+"""Stock NUT clients (upsc, upscmd, upsmon primary and secondary) against the card, which reads the
+UPS simulator: the whole chain simulator -> poller -> UpsState -> NUT server -> client."""
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cardharness import start_card
+from tests.conftest import require_tool
+from tests.simharness import start_sim
+
+PRIMARY = ("monprimary", "Primary-pw1")
+SECONDARY = ("monsecondary", "Secondary-pw2")
+OPERATOR = ("operator", "Operator-pw3")
+USERS = ["nut.users=%s:%s:primary,%s:%s:secondary,%s:%s:secondary:test.battery.start"
+         % (PRIMARY + SECONDARY + OPERATOR), "poll.rate=0"]
+
+
+def _nut_program(name):
+    """The real NUT binary; Debian's /sbin wrapper refuses to run while nut.conf says MODE=none."""
+    for folder in ("/lib/nut", "/usr/lib/nut"):
+        path = os.path.join(folder, name)
+        if os.access(path, os.X_OK):
+            return path
+    return require_tool(name)
+
+
+def _wait(predicate, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+
+
+def _run(cmd, timeout=30):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def _upsc_vars(upsc, address):
+    out = _run([upsc, "ups@" + address])
+    if out.returncode != 0:
+        return {}
+    return dict(line.split(": ", 1) for line in out.stdout.splitlines() if ": " in line)
+
+
+@pytest.fixture
+def chain(tmp_path):
+    """Simulator (time x100 so a battery drains in seconds) and the card reading it."""
+    with start_sim(tmp_path, profile="netys-rt", baud=57600, accel=100.0) as sim:
+        with start_card(tmp_path, serial=sim.link, sets=USERS) as card:
+            card.wait_for(lambda s: not s["ups"]["stale"], what="the first UPS data")
+            yield sim, card
+
+
+def test_upsc_reads_the_card(chain):
+    sim, card = chain
+    upsc = require_tool("upsc")
+    listed = _run([upsc, "-l", card.nut_address])
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split() == ["ups"]
+    values = _upsc_vars(upsc, card.nut_address)
+    assert values["ups.status"].split()[0] == "OL"
+    assert values["driver.name"] == "opennmc"
+    snapshot = card.status()["ups"]["values"]
+    assert values["device.model"] == snapshot["device.model"]
+    assert float(values["input.voltage"]) == pytest.approx(
+        sim.state()["physics"]["input_voltage"], abs=1.0)
+    one = _run([upsc, "ups@" + card.nut_address, "battery.charge"])
+    assert one.returncode == 0 and 0 <= float(one.stdout) <= 100
+
+
+def test_upscmd_starts_a_battery_test(chain):
+    sim, card = chain
+    upscmd = require_tool("upscmd")
+    address = "ups@" + card.nut_address
+    listed = _run([upscmd, "-l", address])
+    assert "test.battery.start" in listed.stdout, listed.stdout + listed.stderr
+    denied = _run([upscmd, "-u", SECONDARY[0], "-p", SECONDARY[1], address, "test.battery.start"])
+    assert denied.returncode != 0 and "ACCESS-DENIED" in denied.stderr
+    assert sim.state()["physics"]["battery_test"] == "none"
+    sent = _run([upscmd, "-u", OPERATOR[0], "-p", OPERATOR[1], address, "test.battery.start"])
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    _wait(lambda: sim.state()["physics"]["battery_test"] in ("running", "passed"), 20,
+          "the simulator to run the battery test")
+    clients = card.status()["nut"]
+    assert clients["commands_run"] == 1
+
+
+def _upsmon_conf(folder, address, user, password, role):
+    folder.mkdir(parents=True, exist_ok=True)
+    flag = folder / "shutdown-ran"
+    script = folder / "shutdown.sh"
+    script.write_text("#!/bin/sh\necho \"$(date +%%s) %s\" > %s\n" % (role, flag))
+    script.chmod(0o755)
+    (folder / "nut.conf").write_text("MODE=netclient\n")
+    conf = folder / "upsmon.conf"
+    conf.write_text("\n".join([
+        "MONITOR ups@%s 1 %s %s %s" % (address, user, password, role),
+        "MINSUPPLIES 1",
+        'SHUTDOWNCMD "%s"' % script,
+        "POLLFREQ 1",
+        "POLLFREQALERT 1",
+        "HOSTSYNC 10",
+        "DEADTIME 15",
+        "FINALDELAY 0",
+        "POWERDOWNFLAG %s" % (folder / "killpower"),
+        "RUN_AS_USER root",
+        ""]))
+    conf.chmod(0o600)
+    return flag
+
+
+def _start_upsmon(upsmon, folder):
+    env = dict(os.environ, NUT_CONFPATH=str(folder), NUT_STATEPATH=str(folder),
+               NUT_ALTPIDPATH=str(folder))
+    log = open(folder / "upsmon.log", "w")
+    # -F: foreground, -p: one privileged process (no user switch), -D: log what it sees.
+    cmd = [upsmon, "-F", "-p", "-D"]
+    if os.path.isdir("/run/nut"):
+        # upsmon 2.8.0 keeps its PID file in the built-in /run/nut (no override) and refuses to
+        # start while another instance's file is there: give each one a private /run/nut.
+        run = folder / "run"
+        run.mkdir(exist_ok=True)
+        cmd = [require_tool("unshare"), "-m", "--propagation", "private", "sh", "-c",
+               'mount --bind "$0" /run/nut && exec "$@"', str(run)] + cmd
+    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=folder)
+
+
+def _stop(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def test_upsmon_primary_and_secondary_shut_down(chain, tmp_path):
+    sim, card = chain
+    upsmon = _nut_program("upsmon")
+    primary_flag = _upsmon_conf(tmp_path / "primary", card.nut_address, *PRIMARY, "primary")
+    secondary_flag = _upsmon_conf(tmp_path / "secondary", card.nut_address, *SECONDARY,
+                                  "secondary")
+    procs = [_start_upsmon(upsmon, tmp_path / "primary"),
+             _start_upsmon(upsmon, tmp_path / "secondary")]
+    try:
+        card.wait_for(lambda s: len(s["nut"]["clients"]) == 2, what="both upsmon to log in")
+        table = card.status()["nut"]["clients"]
+        assert sorted(c["user"] for c in table) == sorted([PRIMARY[0], SECONDARY[0]])
+        assert [c["primary"] for c in table if c["user"] == PRIMARY[0]] == [True]
+        assert not primary_flag.exists() and not secondary_flag.exists()
+        sim.scenario("mains-failure")
+        card.wait_for(lambda s: "OB" in s["ups"]["values"].get("ups.status", "").split(),
+                      what="the card to report OB")
+        # The primary sees OB LB, sets FSD; the secondary sees FSD and shuts down first.
+        _wait(secondary_flag.exists, 90, "the secondary upsmon to run its SHUTDOWNCMD")
+        _wait(primary_flag.exists, 60, "the primary upsmon to run its SHUTDOWNCMD")
+        assert card.status()["nut"]["fsd"] is True
+        secondary_at = int(secondary_flag.read_text().split()[0])
+        primary_at = int(primary_flag.read_text().split()[0])
+        assert secondary_at <= primary_at
+        # The primary shut down because it saw the critical state itself (OB LB), not an FSD.
+        assert "battery is low" in (tmp_path / "primary" / "upsmon.log").read_text()
+    finally:
+        for p in procs:
+            _stop(p)
+        for side in ("primary", "secondary"):
+            log = Path(tmp_path / side / "upsmon.log")
+            if log.exists():
+                print("---- upsmon %s ----\n%s" % (side, log.read_text()[-3000:]))
