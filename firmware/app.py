@@ -1,6 +1,6 @@
 """Composition root: builds the card's components from the configuration and wires them together.
 
-    board --serial--> Poller --commit--> UpsState --subscribers--> (events, logs ...)
+    board --serial--> Poller --commit--> UpsState --subscribers--> EventEngine -> bus -> Logs
                         ^                    |
                         | command()          +--read on request--> NUT server, status socket
                         +--------------------------- INSTCMD
@@ -51,6 +51,9 @@ class App:
         self.serial_error = None
         self.poller = None
         self.nut = None
+        self.events = None
+        self.logs = None
+        self.samplers = []
         self.status_socket = None
         self._tasks = []
         self._first_secret = None
@@ -83,6 +86,30 @@ class App:
             return
         self.poller = Poller(self.config, self.state, self.bus, self.transport)
 
+    def _build_events_and_logs(self):
+        """Status/alarm changes -> events on the bus; the bus and samplers -> the ring logs."""
+        try:
+            from firmware.core.events import EventEngine
+        except ImportError:
+            EventEngine = None
+        if EventEngine is not None:
+            self.events = EventEngine(self.state, self.bus)
+        if not self.data_dir:
+            return
+        try:
+            from firmware.core.history import ExtendedAggregator, HistorySampler
+            from firmware.core.logs import Logs
+        except ImportError:
+            return
+        folder = os.path.join(self.data_dir, "logs")
+        try:
+            os.mkdir(folder)
+        except OSError:
+            pass  # already there (or unwritable: the first write reports it)
+        self.logs = Logs(folder, bus=self.bus, config=self.config)
+        self.samplers = [HistorySampler(self.state, self.logs, self.config),
+                         ExtendedAggregator(self.state, self.logs, self.config)]
+
     def _build_nut(self):
         from firmware.core.nut_server import NutServer
 
@@ -112,9 +139,12 @@ class App:
     # --- life cycle ----------------------------------------------------------------------
     async def start(self):
         self.started = compat.epoch_time()
+        self._build_events_and_logs()
         self._build_poller()
         if self.poller is not None:
             self._tasks.append(compat.create_task(self.poller.run()))
+        for sampler in self.samplers:
+            self._tasks.append(compat.create_task(sampler.run()))
         if self.config.get("nut.enabled"):
             self._build_nut()
             await self.nut.start()
@@ -171,4 +201,9 @@ class App:
             out["poller"] = self.poller.status()
         if self.nut is not None:
             out["nut"] = self.nut.status()
+        if self.events is not None:
+            out["events_engine"] = self.events.status()
+        if self.logs is not None:
+            out["logs"] = self.logs.status()
+            out["history"] = [s.status() for s in self.samplers]
         return out
