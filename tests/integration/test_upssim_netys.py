@@ -316,3 +316,17 @@ def req_bad_json(sim):
         urllib.request.urlopen(req, timeout=10)
     except urllib.error.HTTPError as exc:
         raise SimError(exc.read().decode()) from None
+
+
+def test_garbage_and_bad_crc_are_dropped_then_the_next_request_answers(sim_normal, client):
+    before = sim_normal.state()["line"]["counters"]["bad_frames"]
+    with serial.Serial(sim_normal.link, BAUD, timeout=0.3) as port:
+        port.write(b"\x01\x03\x10")                       # a torn frame, then silence
+        time.sleep(0.05)
+        request = bytes([1, 3, 0x10, 0x00, 0, 1])
+        port.write(request + b"\x00\x00")                 # wrong CRC
+        assert port.read(16) == b"", "no answer to a frame with a wrong CRC"
+    counters = sim_normal.wait_for(
+        lambda st: st["line"]["counters"]["bad_frames"] >= before + 2, what="bad frames counted")
+    assert counters["line"]["counters"]["bad_frames"] >= before + 2
+    assert read(client, jbusp.IDENT, 1) == [31]

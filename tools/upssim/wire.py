@@ -6,6 +6,8 @@
                                        pty, which both ends share) and drops what a UART at the
                                        configured rate could not decode;
                                      - paces bytes both ways at 10 bits/char (11 with parity);
+                                     - ends a request at 3.5 silent characters and passes it on
+                                       only when its CRC is right (garbage never reaches pymodbus);
                                      - waits a turnaround before answering;
                                      - injects faults into whole answer frames.
 
@@ -194,6 +196,7 @@ class Relay:
         self.faults: dict = {}
         self.rng = random.Random(seed)
         self.counters = {"bytes_in": 0, "bytes_out": 0, "dropped_wrong_line": 0, "answers": 0,
+                         "requests": 0, "bad_frames": 0,
                          "crc_errors": 0, "timeouts": 0, "silenced": 0, "noise_bursts": 0,
                          "wrong_slave": 0}
         self.last_line: dict = {}
@@ -216,7 +219,11 @@ class Relay:
         self.inner_name = os.ttyname(self._inner_slave_fd)
         paced = device is None  # a real UART paces by itself
         self._to_card = Pacer(self.outer_fd, self.char_s, paced)
-        self._to_server = Pacer(self.inner_fd, self.char_s, paced)
+        self._to_server = Pacer(self.inner_fd, self.char_s, False)  # already timed on arrival
+        self.paced = paced
+        self._request = b""
+        self._request_line_free = 0.0
+        self._frame_timer: asyncio.TimerHandle | None = None
 
     def line_ok(self) -> bool:
         """Whether the card's end is set to what this UPS speaks (always true on a real device)."""
@@ -238,6 +245,8 @@ class Relay:
 
     def close(self) -> None:
         loop = asyncio.get_running_loop()
+        if self._frame_timer:
+            self._frame_timer.cancel()
         for fd in (self.outer_fd, self.inner_fd):
             loop.remove_reader(fd)
         self._to_card.stop()
@@ -264,7 +273,25 @@ class Relay:
             # A UART at another rate or parity sees framing errors, not a request: no answer.
             self.counters["dropped_wrong_line"] += len(data)
             return
-        self._to_server.send(data)
+        # The request occupies the line for its wire time; a silence of 3.5 characters after it
+        # ends the frame (RTU framing), which is when a real UPS starts to decode it.
+        now = time.monotonic()
+        start = max(now, self._request_line_free) if self.paced else now
+        self._request_line_free = start + (len(data) * self.char_s if self.paced else 0.0)
+        self._request += data
+        if self._frame_timer:
+            self._frame_timer.cancel()
+        delay = self._request_line_free + 3.5 * self.char_s - now
+        self._frame_timer = asyncio.get_running_loop().call_later(delay, self._end_of_frame)
+
+    def _end_of_frame(self) -> None:
+        """Hand a complete request to the server; drop what fails its CRC, as a UART+decoder would."""
+        frame, self._request, self._frame_timer = self._request, b"", None
+        if len(frame) < 4 or crc16(frame[:-2]).to_bytes(2, "little") != frame[-2:]:
+            self.counters["bad_frames"] += 1
+            return
+        self.counters["requests"] += 1
+        self._to_server.send(frame)
 
     def _from_server(self) -> None:
         self._answer += self._read(self.inner_fd)
