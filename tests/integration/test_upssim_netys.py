@@ -1,5 +1,6 @@
 """The simulator's netys-rt profile read with pymodbus's own RTU client over the pseudo-terminal."""
 
+import calendar
 import time
 
 import pytest
@@ -196,6 +197,8 @@ def test_clock_runs_and_accepts_a_write(sim_normal, client):
     assert not client.write_registers(start, target, device_id=1).isError()
     words = read(client, start, count)
     assert words[1:] == target[1:] and words[0] >> 8 == 30
+    written = calendar.timegm((2030, 12, 24, 22, 30, 15, 0, 0, 0))
+    assert 0 <= sim_normal.state()["clock"] - written < 60, "state clock = the written UTC fields"
     rr = client.write_registers(start, [0, 99 << 8 | 99, 0, 0], device_id=1)
     assert rr.isError() and rr.exception_code == 3
 
