@@ -92,6 +92,7 @@ class Poller:
                                        timeout_ms=timeout_ms or None, retries=retries)
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
+        self._running = False
         self.map = None
         self.plan = None
         self.device = {}
@@ -306,16 +307,26 @@ class Poller:
                                              now=self._now()))
 
     # --- the loop ----------------------------------------------------------------------------
+    def stop(self):
+        """Make run() return after the current cycle (cancellation alone can be lost in a
+        wait_for that completes at the same moment, CPython gh-86296)."""
+        self._running = False
+        self._wake.set()
+
     async def run(self):
-        """Poll forever: one cycle every poll.rate seconds (0 = back-to-back)."""
-        while True:
+        """Poll until stop(): one cycle every poll.rate seconds (0 = back-to-back).
+
+        poll.rate is the period from the start of one cycle to the start of the next.
+        """
+        self._running = True
+        while self._running:
             start = compat.ticks_ms()
             await self.poll_once()
             period = self.rate_ms
             if self.plan is None:
                 period = max(period, LOST_RETRY_MS)
             left = period - compat.ticks_diff(compat.ticks_ms(), start)
-            if left > 0:
+            if left > 0 and self._running:
                 await self._sleep(left)
             else:
                 await asyncio.sleep(0)   # let a waiting command take the line
