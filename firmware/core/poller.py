@@ -155,6 +155,7 @@ class Poller:
         # Keep the refusals learnt while identifying the system.
         self.plan.refused.update(system.refused)
         self.plan.unmapped.update(system.unmapped)
+        self.plan.apart.update(system.apart)
         self.images = images
         self._ident_at = None
         out = dict(device)

@@ -14,6 +14,8 @@ still refuses is halved until the words it does not map are isolated; the plan r
 Plan entries are Read objects: (slave, start, count) plus the names of the map blocks they carry.
 """
 
+from firmware.core.modbus.rtu import ModbusException
+
 MAX_WORDS = 125          # the Modbus limit for one function-0x03 response
 TURNAROUND_MS = 5.0      # typical UPS answer delay; only an estimate for the cost model
 
@@ -77,13 +79,14 @@ class Read:
         return isinstance(other, Read) and self.key() == other.key() and self.parts == other.parts
 
 
-def merge_blocks(blocks, baud, parity="N", turnaround_ms=TURNAROUND_MS, refused=()):
+def merge_blocks(blocks, baud, parity="N", turnaround_ms=TURNAROUND_MS, refused=(), apart=()):
     """Group (name, start, count) blocks into as few reads as the wire cost model favours.
 
     Blocks are sorted by address; a block joins the previous group when reading the gap is
     cheaper than one more request and the group stays within MAX_WORDS. `refused` holds
     (start, count) ranges the device answered with exception 2: no group may be formed that
-    equals one of them again.
+    equals one of them again. `apart` holds (end, start) boundaries the device will not read
+    across: a group ending at `end` is never joined with a block starting at `start`.
     Returns [(start, count, parts), ...].
     """
     groups = []
@@ -98,7 +101,8 @@ def merge_blocks(blocks, baud, parity="N", turnaround_ms=TURNAROUND_MS, refused=
                         + read_cost_us(count, baud, parity, turnaround_ms))
             cheaper = read_cost_us(merged, baud, parity, turnaround_ms) < separate
             overlaps = start < g_start + g_count
-            if (overlaps or cheaper) and merged <= MAX_WORDS and (g_start, merged) not in refused:
+            allowed = (g_start, merged) not in refused and (g_start + g_count, start) not in apart
+            if (overlaps or cheaper) and merged <= MAX_WORDS and allowed:
                 groups[-1] = (g_start, merged, g_parts + [(name, start, count)])
                 continue
         groups.append((start, count, [(name, start, count)]))
@@ -120,6 +124,8 @@ class PollPlan:
         self.turnaround_ms = turnaround_ms
         self.refused = {}         # slave -> set((start, count)) answered with exception 2
         self.unmapped = {}        # slave -> set(addresses) the device maps nowhere
+        self.apart = set()        # (end, start) boundaries not to read across, on any slave:
+                                  # units and modules share the map, so a hole is everyone's
         self.splits = 0
         self._cache = {}
 
@@ -139,27 +145,30 @@ class PollPlan:
     def _reads_for(self, slave, node, blocks):
         refused = self.refused.get(slave, ())
         unmapped = self.unmapped.get(slave, ())
+        apart = self.apart
         pieces = []
         for name, start, count in blocks:
             for n, s, c in _halved(name, start, count, refused):
                 pieces.extend(_without(n, s, c, unmapped))
         out = []
         for start, count, parts in merge_blocks(pieces, self.baud, self.parity,
-                                                self.turnaround_ms, refused):
+                                                self.turnaround_ms, refused, apart):
             out.append(Read(slave, start, count, parts, node))
         return out
 
     def split(self, read):
         """The device refused `read` with exception 2: remember it, return the reads to try instead.
 
-        A merged read falls back to its blocks; a single block is halved; a refused single word
-        is unmapped for good (its values are then absent, as for a word reading 0xFFFF).
+        A merged read is cut in two at its middle block boundary (read_all then learns which
+        boundary was at fault); a single block is halved; a refused single word is unmapped for
+        good (its values are then absent, as for a word reading 0xFFFF).
         """
         self.splits += 1
         self._cache = {}
         self.refused.setdefault(read.slave, set()).add((read.start, read.count))
         if len(read.parts) > 1:
-            return [Read(read.slave, s, c, ((n, s, c),), read.node) for (n, s, c) in read.parts]
+            mid = len(read.parts) // 2
+            return [_span(read, read.parts[:mid]), _span(read, read.parts[mid:])]
         name = read.parts[0][0]
         if read.count == 1:
             self.unmapped.setdefault(read.slave, set()).add(read.start)
@@ -168,6 +177,11 @@ class PollPlan:
         return [Read(read.slave, read.start, half, ((name, read.start, half),), read.node),
                 Read(read.slave, read.start + half, read.count - half,
                      ((name, read.start + half, read.count - half),), read.node)]
+
+    def keep_apart(self, slave, end, start):
+        """Both sides of a refused merge read fine alone: never read across end|start again."""
+        self._cache = {}
+        self.apart.add((end, start))
 
     def wire_bytes(self, which="cycle"):
         """Characters on the wire for one pass of the plan (requests and responses)."""
@@ -179,7 +193,14 @@ class PollPlan:
             "bytes": self.wire_bytes("cycle"),
             "splits": self.splits,
             "unmapped": sum(len(v) for v in self.unmapped.values()),
+            "kept_apart": len(self.apart),
         }
+
+
+def _span(read, parts):
+    start = min(p[1] for p in parts)
+    end = max(p[1] + p[2] for p in parts)
+    return Read(read.slave, start, end - start, parts, read.node)
 
 
 def _halved(name, start, count, refused):
@@ -218,29 +239,40 @@ async def read_all(master, plan, which="cycle", images=None):
     Exception 2 splits the read (remembered in the plan) and the pieces are read at once; any
     other failure (the Master has retried already) raises, and the cycle fails.
     """
-    from firmware.core.modbus.rtu import ModbusException
     images = {} if images is None else images
-    todo = list(plan.reads(which))
-    splits = 0
-    while todo:
-        r = todo.pop(0)
-        try:
-            words = await master.read(r.slave, r.start, r.count)
-        except ModbusException as exc:
-            if exc.code != 2 or splits >= MAX_SPLITS_PER_PASS:
-                raise
-            splits += 1
-            todo[0:0] = plan.split(r)
-            continue
-        image = images.get(r.node)
-        if image is None:
-            image = images[r.node] = {}
-        a = r.start
-        for w in words:
-            image[a] = w
-            a += 1
+    budget = [MAX_SPLITS_PER_PASS]
+    for r in plan.reads(which):
+        await _read(master, plan, r, images, budget)
     # Words the device maps nowhere read as "not managed", so decoding leaves their names absent.
     for r in plan.reads(which):
         for a in plan.unmapped.get(r.slave, ()):
             images.setdefault(r.node, {})[a] = 0xFFFF
     return images
+
+
+async def _read(master, plan, r, images, budget):
+    """Read r into images; True when it was read as planned (no exception 2 on the way)."""
+    try:
+        words = await master.read(r.slave, r.start, r.count)
+    except ModbusException as exc:
+        if exc.code != 2 or budget[0] <= 0:
+            raise
+        budget[0] -= 1
+        pieces = plan.split(r)
+        clean = True
+        for piece in pieces:
+            if not await _read(master, plan, piece, images, budget):
+                clean = False
+        if clean and len(r.parts) > 1:
+            # Each side alone is fine: the fault is the boundary between them (a hole, or two
+            # tables the device keeps apart).
+            plan.keep_apart(r.slave, pieces[0].start + pieces[0].count, pieces[1].start)
+        return False
+    image = images.get(r.node)
+    if image is None:
+        image = images[r.node] = {}
+    a = r.start
+    for w in words:
+        image[a] = w
+        a += 1
+    return True

@@ -1,9 +1,15 @@
-"""Tests for firmware/core/pollplan.py: wire cost model, merging, splitting on exception 2."""
+"""Tests for firmware/core/pollplan.py: wire cost model, merging, splitting on exception 2, reading."""
 
 import unittest
 
+try:
+    import asyncio
+except ImportError:  # pragma: no cover
+    import uasyncio as asyncio
+
 from firmware.core import pollplan
-from firmware.core.pollplan import PollPlan, Read, merge_blocks, read_cost_us
+from firmware.core.modbus.rtu import ModbusException
+from firmware.core.pollplan import PollPlan, Read, merge_blocks, read_all, read_cost_us
 
 PORTABLE = True
 
@@ -89,12 +95,12 @@ class Merging(unittest.TestCase):
 
 
 class Splitting(unittest.TestCase):
-    def test_refused_merge_falls_back_to_blocks_and_is_remembered(self):
+    def test_refused_merge_is_cut_at_its_middle_boundary(self):
         plan = PollPlan(JBUSP_LIKE, ((0, 0, 1),), 57600)
         merged = plan.reads()[0]
         instead = plan.split(merged)
-        self.assertEqual(spans(instead), [(1, 0x1020, 4), (1, 0x1040, 4), (1, 0x1060, 48)])
-        # The next cycle's plan does not form the refused range again, but may merge others.
+        self.assertEqual(spans(instead), [(1, 0x1020, 4), (1, 0x1040, 0x50)])
+        # The next plan does not form the refused range again, and still covers every block.
         again = spans(plan.reads())
         self.assertNotIn((1, 0x1020, 0x70), again)
         covered = set()
@@ -103,6 +109,11 @@ class Splitting(unittest.TestCase):
         for a in list(range(0x1020, 0x1024)) + list(range(0x1040, 0x1044)) + list(range(0x1060, 0x1090)):
             self.assertIn(a, covered)
         self.assertEqual(plan.status()["splits"], 1)
+
+    def test_boundaries_kept_apart(self):
+        plan = PollPlan(VUMAP_LIKE, ((0, 0, 1),), 57600)
+        plan.keep_apart(1, 0x38, 0x38)
+        self.assertEqual(spans(plan.reads()), [(1, 0x30, 8), (1, 0x38, 88)])
 
     def test_single_block_is_halved_down_to_unmapped_words(self):
         plan = PollPlan((("measure", 0x40, 4, "cycle"),), ((0, 0, 1),), 9600)
@@ -120,6 +131,62 @@ class Splitting(unittest.TestCase):
         plan.split(plan.reads()[0])
         self.assertEqual(spans(plan.reads())[-1], (2, 0x30, 96))
         self.assertNotIn((1, 0x30, 96), spans(plan.reads()))
+
+
+class FakeDevice:
+    """A device that maps only some words and refuses (exception 2) any read touching others."""
+
+    def __init__(self, mapped):
+        self.mapped = set(mapped)
+        self.requests = []
+
+    async def read(self, slave, start, count):
+        self.requests.append((start, count))
+        if any(a not in self.mapped for a in range(start, start + count)):
+            raise ModbusException(2)
+        return [a & 0xFF for a in range(start, start + count)]
+
+
+def run(coro):
+    # asyncio.run where it exists (CPython); the MicroPython runner's loop otherwise.
+    if hasattr(asyncio, "run"):
+        return asyncio.run(coro)
+    return asyncio.get_event_loop().run_until_complete(coro)
+
+
+class ReadAll(unittest.TestCase):
+    # VU-MAP-like: a 6-word clock at 0x28 and a 2-word hole before the status block at 0x30.
+    BLOCKS = (("clock", 0x28, 6, "cycle"), ("status", 0x30, 8, "cycle"),
+              ("alarm", 0x38, 8, "cycle"), ("measure", 0x40, 80, "cycle"))
+    MAPPED = list(range(0x28, 0x2E)) + list(range(0x30, 0x90))
+
+    def test_learns_the_hole_in_one_cycle_and_reads_everything(self):
+        plan = PollPlan(self.BLOCKS, ((0, 0, 1),), 57600)
+        dev = FakeDevice(self.MAPPED)
+        images = run(read_all(dev, plan))
+        self.assertEqual(sorted(images[(0, 0)]), self.MAPPED)
+        self.assertEqual(images[(0, 0)][0x41], 0x41)
+        # From the second cycle on: two reads, nothing refused, status+alarm+measure still merged.
+        dev.requests = []
+        run(read_all(dev, plan))
+        self.assertEqual(dev.requests, [(0x28, 6), (0x30, 96)])
+
+    def test_unmapped_word_reads_as_not_managed(self):
+        plan = PollPlan((("measure", 0x40, 8, "cycle"),), ((0, 0, 1),), 9600)
+        dev = FakeDevice([a for a in range(0x40, 0x48) if a != 0x45])
+        images = run(read_all(dev, plan))
+        self.assertEqual(images[(0, 0)][0x45], 0xFFFF)
+        self.assertEqual(images[(0, 0)][0x44], 0x44)
+        dev.requests = []
+        run(read_all(dev, plan))
+        self.assertEqual(sorted(dev.requests), [(0x40, 5), (0x46, 2)])
+
+    def test_other_exceptions_fail_the_cycle(self):
+        class Busy(FakeDevice):
+            async def read(self, slave, start, count):
+                raise ModbusException(6)
+        with self.assertRaises(ModbusException):
+            run(read_all(Busy(()), PollPlan(self.BLOCKS, ((0, 0, 1),), 9600)))
 
 
 if __name__ == "__main__":
