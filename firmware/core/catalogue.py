@@ -35,7 +35,6 @@ UPS_TEXTS = {
     # JBUSP's "Charger General Al." (columns slid in the extraction; decided from the VU-MAP names).
     ("jbusp", "A10"): "Charger Critical Alarm",
     ("jbusp", "A19"): "Internal / Communication failure",
-    ("jbusp", "A22"): "Rectifier Input Supply not OK",
     ("jbusp", "A23"): "Rectifier Preventive Alarm",
     ("jbusp", "A25"): "Inverter Preventive Alarm",
     ("jbusp", "A26"): "Charger Preventive Alarm",
