@@ -17,10 +17,9 @@ Commands and cycles take the same lock, so a command never lands inside a cycle'
 import asyncio
 
 from firmware import compat
-from firmware.core import decode, detect, eventbus, maps, pollplan
+from firmware.core import decode, detect, eventbus, maps, pollplan, snapshot
 from firmware.core.commands import (ALWAYS_ALLOWED, CommandError, command_table, event_text,
-                                    parse_override)
-from firmware.core.model import Node
+                                    parse_override, utc_fields)
 from firmware.core.modbus.master import Master
 from firmware.core.modbus.rtu import ModbusError, ModbusException
 
@@ -34,27 +33,6 @@ def _bounded(value, lo, hi, default):
     except (TypeError, ValueError):
         return default
     return max(lo, min(hi, value))
-
-
-def utc_fields(epoch):
-    """(year, month, day, hour, minute, second) in UTC of epoch seconds since 1970.
-
-    Integer civil-date arithmetic (H. Hinnant's days -> civil): MicroPython's time functions
-    may count from 2000, so they are not used here.
-    """
-    if epoch < 946684800 or epoch >= 4102444800:
-        raise ValueError("time %r outside 2000..2099, which the UPS clock can hold" % (epoch,))
-    days, rem = divmod(epoch, 86400)
-    z = days + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = mp + 3 if mp < 10 else mp - 9
-    y = yoe + era * 400 + (1 if m <= 2 else 0)
-    return (y, m, d, rem // 3600, (rem // 60) % 60, rem % 60)
 
 
 def _percentile(samples, fraction):
@@ -215,28 +193,15 @@ class Poller:
         self._succeeded()
         return True
 
-    def _decode_node(self, image):
-        m = self.map
-        values, device = detect.identity(m, image)
-        values.update(decode.decode_measures(m, image, device.get("factor", 1)))
-        values.update(decode.clock_values(decode.decode_clock(m, image)))
-        statuses = decode.decode_flags(m.STATUS, image)
-        alarms = decode.decode_flags(m.ALARMS, image)
-        values["ups.status"] = decode.ups_status(m, statuses, alarms, values)
-        alarm = decode.ups_alarm(alarms)
-        if alarm:
-            values["ups.alarm"] = alarm
-        return values, statuses, alarms, device
-
     def _commit(self, images):
         system = images.get((0, 0), {})
-        values, statuses, alarms, device = self._decode_node(system)
+        values, statuses, alarms, device = snapshot.decode_node(self.map, system)
         info = dict(self.device)
         for k, v in device.items():
             if k not in ("baud", "mapping", "slave", "parity"):
                 info[k] = v
         self.device = info
-        units = self._units(images, values, statuses, alarms, system)
+        units = snapshot.build_units(self.map, info, images)
         st = self.state
         st.begin()
         for name in st.values():
@@ -250,38 +215,6 @@ class Poller:
         st.set_device(info)
         st.commit(self._now())
 
-    def _units(self, images, sys_values, sys_statuses, sys_alarms, sys_image):
-        """The tree system -> units -> modules as model.Node objects."""
-        units = {}
-        arch = self.device.get("architecture", "single")
-        if arch == "modular":
-            # A single modular UPS is unit 1 itself.
-            u = units[1] = Node(1, "unit")
-            u.values, u.statuses, u.alarms, u.registers = (sys_values, sys_statuses, sys_alarms,
-                                                           sys_image)
-        for (unit, module), image in sorted(images.items()):
-            if unit == 0:
-                continue
-            values, statuses, alarms, _device = self._decode_node(image)
-            node = Node(module or unit, "module" if module else "unit")
-            node.values, node.statuses, node.alarms, node.registers = (values, statuses, alarms,
-                                                                       dict(image))
-            if module:
-                parent = units.get(unit)
-                if parent is None:
-                    parent = units[unit] = Node(unit, "unit")
-                parent.modules.append(node)
-            else:
-                node.modules = units[unit].modules if unit in units else []
-                units[unit] = node
-        present = self.device.get("present")
-        if arch == "parallel" and present:
-            for u in range(1, _bounded(self.device.get("units"), 0, detect.MAX_UNITS, 0) + 1):
-                if u not in units:
-                    absent = units[u] = Node(u, "unit")
-                    absent.present = False
-        return [units[k] for k in sorted(units)]
-
     def _failed(self, reason):
         self.failures += 1
         self.counters["cycles_failed"] += 1
@@ -290,8 +223,8 @@ class Poller:
             self.lost = True
             self.state.mark_stale()
             self.bus.card("W", eventbus.COMM_LOST, "UPS communication lost")
-            self.bus.publish(eventbus.make_event("ups", "W", "ups.disconnected", "UPS not connected",
-                                                 now=self._now()))
+            self.bus.publish(eventbus.make_event("ups", "W", "ups.disconnected",
+                                                 "UPS not connected", now=self._now()))
             # Detect again: the UPS may come back at another rate or be another UPS.
             self.plan = None
 

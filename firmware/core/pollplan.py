@@ -9,7 +9,8 @@ A Modbus RTU read costs more than its payload. For one function-0x03 transaction
 so two neighbouring blocks are read as one request when the words of the gap between them cost
 less than a second request (13 chars + two silences + one turnaround). A device that answers
 exception 2 ("illegal data address") to a merged read is asked again block by block, and a block it
-still refuses is halved until the words it does not map are isolated; the plan remembers every split.
+still refuses is halved until the words it does not map are isolated; the plan remembers
+every split.
 
 Plan entries are Read objects: (slave, start, count) plus the names of the map blocks they carry.
 """
@@ -26,7 +27,7 @@ def char_bits(parity="N"):
 
 
 def silence_us(baud, parity="N"):
-    """T3.5: 3.5 character times, fixed at 1750 us above 19200 baud (Modbus over serial line 2.5.1.1)."""
+    """T3.5: 3.5 character times, 1750 us above 19200 baud (Modbus over serial line, 2.5.1.1)."""
     if baud > 19200:
         return 1750.0
     return 3.5 * char_bits(parity) * 1000000.0 / baud
@@ -44,7 +45,7 @@ def read_cost_us(count, baud, parity="N", turnaround_ms=TURNAROUND_MS):
 
 
 def wire_bound_us(reads, baud, parity="N"):
-    """The physical lower bound for a list of reads: every bit at the baud rate plus the silences."""
+    """The physical lower bound of a list of reads: every bit at the baud rate, plus silences."""
     char_us = char_bits(parity) * 1000000.0 / baud
     total = 0.0
     for r in reads:

@@ -1,4 +1,4 @@
-"""Poller against the simulator: scenarios reach ups.status, line faults, comm lost/restored, commands.
+"""Poller against the simulator: scenarios, line faults, comm lost/restored, commands.
 
 The simulator runs at 57600 baud with an accelerated clock; every check waits on a condition with
 a deadline.
@@ -124,7 +124,8 @@ def test_commands_reach_the_ups(tmp_path, profile):
             texts = [e["text"] for e in rig.bus.recent if e["code"] == "cmd.bypass.start"]
             assert texts == ["Transfer Load to Bypass"]
             await rig.poller.command("bypass.stop")
-            await rig.until(lambda: "BYPASS" not in rig.status_tokens(), what="load back on inverter")
+            await rig.until(lambda: "BYPASS" not in rig.status_tokens(),
+                            what="load back on inverter")
             await rig.poller.command("test.battery.start")
             await rig.until(lambda: "CAL" in rig.status_tokens(), what="battery test running")
             await rig.poller.command("test.battery.stop")

@@ -41,7 +41,7 @@ def device_flags(sim_state: dict, slave: int) -> tuple[set, set]:
 
 
 def check_values(rig: Rig, sim_state: dict) -> None:
-    """The snapshot against the simulator: flags exactly, measures within the encoding's rounding."""
+    """The snapshot against the simulator: flags exactly, measures within encoding rounding."""
     base = sim_state["base"]
     statuses, alarms = device_flags(sim_state, base)
     assert set(rig.state.statuses) == statuses
@@ -72,7 +72,9 @@ def test_detects_profile_and_values_match(tmp_path, profile):
             assert (found["mapping"], found["architecture"]) == (mapping, architecture)
             assert (found["units"], found["modules"]) == (units, modules)
             assert found["baud"] == 57600
-            assert found["range"] and "type" not in found["range"] and "reference" not in found["range"]
+            # A known range name, not the "JBUSP type N" / "VU-MAP reference" fallback.
+            assert found["range"] and "type" not in found["range"]
+            assert "reference" not in found["range"]
             await rig.start()
             assert rig.state.device["mapping"] == mapping
             # The simulator's clock is advancing; compare right after a fresh cycle, twice at most.

@@ -66,7 +66,8 @@ class Rig:
                 self.task.result()   # the loop died: show why
             if time.monotonic() > end:
                 raise AssertionError(
-                    f"{what}: not reached in {timeout}s; ups.status={self.state.get('ups.status')!r}"
+                    f"{what}: not reached in {timeout}s;"
+                    f" ups.status={self.state.get('ups.status')!r}"
                     f" stale={self.state.stale} statuses={sorted(self.state.statuses)}"
                     f" alarms={sorted(self.state.alarms)} poller={self.poller.status()}")
             await asyncio.sleep(0.05)

@@ -1,4 +1,4 @@
-"""Tests for firmware/core/pollplan.py: wire cost model, merging, splitting on exception 2, reading."""
+"""Tests for firmware/core/pollplan.py: wire cost model, merging, splitting, reading."""
 
 import unittest
 
@@ -88,7 +88,8 @@ class Merging(unittest.TestCase):
         nodes = ((0, 0, 1), (1, 0, 2), (2, 0, 3), (1, 1, 18))
         plan = PollPlan(VUMAP_LIKE, nodes, 57600)
         reads = plan.reads()
-        self.assertEqual(spans(reads), [(1, 0x30, 96), (2, 0x30, 96), (3, 0x30, 96), (18, 0x30, 96)])
+        self.assertEqual(spans(reads),
+                         [(1, 0x30, 96), (2, 0x30, 96), (3, 0x30, 96), (18, 0x30, 96)])
         self.assertEqual([r.node for r in reads], [(0, 0), (1, 0), (2, 0), (1, 1)])
 
 
@@ -104,7 +105,8 @@ class Splitting(unittest.TestCase):
         covered = set()
         for _s, start, count in again:
             covered.update(range(start, start + count))
-        for a in list(range(0x1020, 0x1024)) + list(range(0x1040, 0x1044)) + list(range(0x1060, 0x1090)):
+        wanted = list(range(0x1020, 0x1024)) + list(range(0x1040, 0x1044))
+        for a in wanted + list(range(0x1060, 0x1090)):
             self.assertIn(a, covered)
         self.assertEqual(plan.status()["splits"], 1)
 
