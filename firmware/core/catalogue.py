@@ -1,9 +1,10 @@
 """The manual's event texts: UPS events (§18.3), STS events (§18.4) and card events (§18.5).
 
-UPS flags keep the acronym of their map row as the event code; where a row corresponds to an entry of
-the manual's UPS event list, the event text is the list's wording, otherwise the map's description.
-STS rows are keyed by (address, bit) because the manual's STS list follows the register bits in order,
-whatever acronyms the STS map gives them; the list's level applies.
+UPS flags keep the acronym of their map row as the event code; where a row corresponds to an entry
+of the manual's UPS event list, the event text is the list's wording, otherwise the map's
+description.
+STS rows are keyed by (address, bit) because the manual's STS list follows the register bits in
+order, whatever acronyms the STS map gives them; the list's level applies.
 Card events have stable dotted codes; card_event(bus, code, **params) fills the "{name}" fields.
 Later features add their card events with register().
 """
@@ -31,8 +32,9 @@ UPS_TEXTS = {
     ("jbusp", "A06"): "Bypass Input Supply not OK",
     ("jbusp", "A07"): "Ambient Temperature Alarm",
     ("jbusp", "A08"): "On maintenance bypass",
-    # The list pairs "Charger Critical Alarm" with a charger fault and "Charger Preventive Alarm" with
-    # JBUSP's "Charger General Al." (columns slid in the extraction; decided from the VU-MAP names).
+    # The list pairs "Charger Critical Alarm" with a charger fault and "Charger Preventive Alarm"
+    # with JBUSP's "Charger General Al." (columns slid in the extraction; decided from the VU-MAP
+    # names).
     ("jbusp", "A10"): "Charger Critical Alarm",
     ("jbusp", "A19"): "Internal / Communication failure",
     ("jbusp", "A23"): "Rectifier Preventive Alarm",
@@ -101,7 +103,8 @@ GENERAL_ALARMS = {"jbusp": "A00", "vumap": "A015", "sts": None}
 
 # "UPS connected" / "UPS not connected" (codes ups.connected / ups.disconnected) are published by
 # the poller, which knows when the link comes and goes; the texts of the controls the card sends
-# ("UPS shut off sent", "Transfer Load to Bypass", ...) live with the commands (commands.EVENT_TEXT).
+# ("UPS shut off sent", "Transfer Load to Bypass", ...) live with the commands
+# (commands.EVENT_TEXT).
 
 # --- STS events (§18.4): (address, bit) -> (level, text) ------------------------------------------
 # A blank level in the list is Information: every row of the list is logged.
@@ -156,7 +159,8 @@ STS_TEXTS = {
     (0x0148, 11): ("C", "STS PowerPath1 Failure"),
     (0x0148, 13): ("W", "STS PowerPath2 deteriorated"),
     (0x0148, 14): ("W", "STS PowerPath2 short circuit"),  # the list misprints "Sort Circuit"
-    (0x0148, 15): ("C", "STS PowerPath2 Failure"),  # the list repeats "PowerPath1": bit 15 is path 2
+    # The list repeats "PowerPath1 Failure" here: bit 15 is path 2.
+    (0x0148, 15): ("C", "STS PowerPath2 Failure"),
     (0x0149, 0): ("W", "STS Backfeed1 protection open"),
     (0x0149, 1): ("W", "STS Backfeed2 protection open"),
     (0x0149, 2): ("W", "STS Ambient temperature max"),
@@ -197,7 +201,8 @@ CARD = {
     "log.card.cleared": ("I", "NET VISION UPS Agent event log cleared"),
     "log.history.interval": ("I", "History log interval changed"),
     "log.extended.interval": ("I", "Extended history log interval changed"),
-    "log.card.schema": ("W", "NET VISION UPS Agent event log schema changed. Log has been re-created."),
+    "log.card.schema": ("W", "NET VISION UPS Agent event log schema changed. "
+                              "Log has been re-created."),
     "log.ups.schema": ("W", "UPS event log schema changed. Log has been re-created."),
     "log.history.schema": ("W", "History log schema changed. Log has been re-created."),
     "log.extended.schema": ("W", "Extended history log schema changed. Log has been re-created."),
@@ -223,7 +228,8 @@ CARD = {
     "radius.failed": ("W", "All RADIUS servers invalid or connection failed"),
     "setting.changed": ("I", "{setting} has been changed via {via} by {user}"),
     "config.uploaded": ("I", "Upload configuration successfully via {via} by {user}"),
-    "config.upload.errors": ("W", "Upload configuration with {errors} error(s) via {via} by {user}"),
+    "config.upload.errors": ("W", "Upload configuration with {errors} error(s) via {via} "
+                                  "by {user}"),
     "emd.temp.high": ("W", "EMD Temperature over high Set point"),
     "emd.temp.high.end": ("I", "EMD Temperature not over high Set point"),
     "emd.temp.low": ("W", "EMD Temperature under low Set point"),

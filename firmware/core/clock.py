@@ -150,7 +150,8 @@ def parse_zone(value):
             else:
                 minutes = float(text) * 60
         except ValueError:
-            raise ConfigError("time.zone", "must be a GMT offset like +1, -5, +5:30, not %r" % value)
+            raise ConfigError("time.zone",
+                              "must be a GMT offset like +1, -5, +5:30, not %r" % value)
     elif isinstance(value, (int, float)):
         minutes = value * 60
     else:
@@ -253,7 +254,7 @@ class Clock:
 
     # --- setting --------------------------------------------------------------------------------
     def set_utc(self, utc, via="user"):
-        """Set the card time (UTC seconds); via is "user", "server" or "rtc". Returns the step (ms)."""
+        """Set the card time (UTC seconds) via "user", "server" or "rtc"; returns the step (ms)."""
         if isinstance(utc, bool) or not isinstance(utc, (int, float)):
             raise ValueError("time must be a number of seconds")
         if not 946684800 <= utc < 4102444800:   # 2000 .. 2100: anything else is a bad input

@@ -41,7 +41,7 @@ class SntpError(Exception):
 
 class KissOfDeath(SntpError):
     def __init__(self, code):
-        SntpError.__init__(self, "kiss-o'-death %s" % code)
+        super().__init__("kiss-o'-death %s" % code)
         self.code = code
 
 

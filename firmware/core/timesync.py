@@ -1,7 +1,7 @@
 """Time synchronisation: NTP on a period, "Synchronise UPS" and "Update Now" (manual §15.1).
 
     sync = TimeSync.from_config(config, clock, bus, poller=poller, state=state)
-    await sync.sync_now()          # one SNTP exchange; steps the card clock ("Time changed by server")
+    await sync.sync_now()          # one SNTP exchange; steps the card clock (card event)
     await sync.update_ups_now()    # "Update Now": write the card's local time to the UPS
     await sync.run()               # forever: NTP every hour/day/week/month, UPS after each change
 
@@ -148,7 +148,7 @@ class TimeSync:
             await self.update_ups_now()
 
     async def update_ups_now(self):
-        """"Update Now": write the card's local time to the UPS; False (and ups_error) if refused."""
+        """"Update Now": write the card's local time to the UPS; False if refused (ups_error)."""
         setter = getattr(self.poller, "set_ups_clock", None)
         if setter is None:
             self.ups_error = "no UPS link"

@@ -28,7 +28,8 @@ class ChronyError(RuntimeError):
 
 def check_host(host: str) -> str:
     """A host name or address safe to put on a chrony directive line; ValueError otherwise."""
-    if not isinstance(host, str) or not _HOST.fullmatch(host.strip()) or host.strip().startswith("-"):
+    if not isinstance(host, str) or not _HOST.fullmatch(host.strip()) \
+            or host.strip().startswith("-"):
         raise ValueError(f"not a host name or address: {host!r}")
     return host.strip().strip("[]")
 

@@ -52,27 +52,25 @@ class TestCalendar(unittest.TestCase):
 class TestDstRules(unittest.TestCase):
     def test_hour_before_and_after_each_northern_switch(self):
         for zone, year, start, end in SWITCHES:
-            with self.subTest(zone=zone, year=year):
-                self.assertFalse(dst_active(start - H, zone), "hour before spring switch")
-                self.assertFalse(dst_active(start - 1, zone), "second before spring switch")
-                self.assertTrue(dst_active(start, zone), "at spring switch")
-                self.assertTrue(dst_active(start + H, zone), "hour after spring switch")
-                self.assertTrue(dst_active(end - H, zone), "hour before autumn switch")
-                self.assertTrue(dst_active(end - 1, zone), "second before autumn switch")
-                self.assertFalse(dst_active(end, zone), "at autumn switch")
-                self.assertFalse(dst_active(end + H, zone), "hour after autumn switch")
+            self.assertFalse(dst_active(start - H, zone), "hour before spring switch")
+            self.assertFalse(dst_active(start - 1, zone), "second before spring switch")
+            self.assertTrue(dst_active(start, zone), "at spring switch")
+            self.assertTrue(dst_active(start + H, zone), "hour after spring switch")
+            self.assertTrue(dst_active(end - H, zone), "hour before autumn switch")
+            self.assertTrue(dst_active(end - 1, zone), "second before autumn switch")
+            self.assertFalse(dst_active(end, zone), "at autumn switch")
+            self.assertFalse(dst_active(end + H, zone), "hour after autumn switch")
 
     def test_hour_before_and_after_each_southern_switch(self):
         for zone, year, end, start in SOUTH:
-            with self.subTest(zone=zone, year=year):
-                self.assertTrue(dst_active(end - H, zone))
-                self.assertFalse(dst_active(end, zone))
-                self.assertFalse(dst_active(end + H, zone))
-                self.assertFalse(dst_active(start - H, zone))
-                self.assertTrue(dst_active(start, zone))
-                self.assertTrue(dst_active(start + H, zone))
-                self.assertTrue(dst_active(epoch_of(year, 1, 15), zone), "southern summer")
-                self.assertFalse(dst_active(epoch_of(year, 7, 15), zone), "southern winter")
+            self.assertTrue(dst_active(end - H, zone))
+            self.assertFalse(dst_active(end, zone))
+            self.assertFalse(dst_active(end + H, zone))
+            self.assertFalse(dst_active(start - H, zone))
+            self.assertTrue(dst_active(start, zone))
+            self.assertTrue(dst_active(start + H, zone))
+            self.assertTrue(dst_active(epoch_of(year, 1, 15), zone), "southern summer")
+            self.assertFalse(dst_active(epoch_of(year, 7, 15), zone), "southern winter")
 
     def test_zones_without_rule_never_switch(self):
         for zone in (330, 480, 540, -180, 840):
@@ -127,7 +125,7 @@ class TestSetting(unittest.TestCase):
     def test_set_utc_keeps_an_offset_and_logs_the_change(self):
         target = epoch_of(2031, 6, 1, 12)
         self.clock.set_utc(target, via="server")
-        self.assertLess(abs(self.clock.now() - target), 5)
+        self.assertTrue(abs(self.clock.now() - target) < 5)
         self.assertNotEqual(self.clock.offset_ms, 0)
         ev = self.bus.recent[-1]
         self.assertEqual((ev["source"], ev["code"], ev["level"]), ("card", "time.server", "I"))
@@ -135,19 +133,21 @@ class TestSetting(unittest.TestCase):
 
     def test_browser_and_manual_setting(self):
         self.clock.set_from_browser(epoch_of(2030, 1, 2, 3, 4, 5) * 1000)
-        self.assertLess(abs(self.clock.now() - epoch_of(2030, 1, 2, 3, 4, 5)), 5)
+        self.assertTrue(abs(self.clock.now() - epoch_of(2030, 1, 2, 3, 4, 5)) < 5)
         self.assertEqual(self.bus.recent[-1]["code"], "time.user")
         # Summer local 12:00 in Paris is 10:00 UTC.
         self.clock.set_local(2030, 7, 14, 12, 0, 0)
-        self.assertLess(abs(self.clock.now() - epoch_of(2030, 7, 14, 10)), 5)
+        self.assertTrue(abs(self.clock.now() - epoch_of(2030, 7, 14, 10)) < 5)
         self.assertTrue(self.clock.format().startswith("14/07/2030 12:0"))
 
     def test_ambiguous_and_skipped_local_hours(self):
         c = Clock(zone=1, dst="auto")
         # 27/10/2024 02:30 happens twice in Paris: the summer-time instant comes first.
-        self.assertEqual(c.utc_from_local(epoch_of(2024, 10, 27, 2, 30)), epoch_of(2024, 10, 27, 0, 30))
+        self.assertEqual(c.utc_from_local(epoch_of(2024, 10, 27, 2, 30)),
+                         epoch_of(2024, 10, 27, 0, 30))
         # 31/03/2024 02:30 does not exist: it is read as standard time.
-        self.assertEqual(c.utc_from_local(epoch_of(2024, 3, 31, 2, 30)), epoch_of(2024, 3, 31, 1, 30))
+        self.assertEqual(c.utc_from_local(epoch_of(2024, 3, 31, 2, 30)),
+                         epoch_of(2024, 3, 31, 1, 30))
 
     def test_bad_inputs_change_nothing(self):
         before = self.clock.offset_ms
@@ -178,7 +178,14 @@ class TestSetting(unittest.TestCase):
         self.assertEqual(st["dst_rule"], "eu")
 
 
-class TestAgainstTzdata(unittest.TestCase):
+try:
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+except ImportError:          # MicroPython: no tz database; the rule tables above still run
+    ZoneInfo = None
+
+
+class TestAgainstTzdata(unittest.TestCase if ZoneInfo else object):
     """CPython only: every auto rule agrees with the system's tz database, hour by hour around
     every switch from 2008 to 2037 (the years all four rules have been in force)."""
 
@@ -188,16 +195,8 @@ class TestAgainstTzdata(unittest.TestCase):
              (600, "Australia/Sydney"), (570, "Australia/Adelaide"), (720, "Pacific/Auckland"))
 
     def test_rules_match_tzdata(self):
-        try:
-            from datetime import datetime, timezone
-            from zoneinfo import ZoneInfo
-        except ImportError:
-            self.skipTest("zoneinfo is CPython only")
         for zone, name in self.ZONES:
-            try:
-                tz = ZoneInfo(name)
-            except Exception:
-                self.skipTest("tz database lacks %s" % name)
+            tz = ZoneInfo(name)           # a missing zone is an error: CI has tzdata
             for year in range(2008, 2038):
                 for month in (3, 4, 9, 10, 11):
                     for day in (1, 5, 8, 12, 15, 26, 29):

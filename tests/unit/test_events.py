@@ -173,7 +173,7 @@ class TestCatalogue(unittest.TestCase):
                                   user="admin")
         self.assertEqual((ev["source"], ev["level"], ev["text"]),
                          ("card", "I", "Polling Rate has been changed via web by admin"))
-        self.assertIs(bus.recent[-1], ev)
+        self.assertTrue(bus.recent[-1] is ev)
         self.assertEqual(catalogue.card_text("config.upload.errors", errors=3, via="web",
                                              user="bob"),
                          ("W", "Upload configuration with 3 error(s) via web by bob"))

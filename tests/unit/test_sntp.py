@@ -3,7 +3,6 @@
 import binascii
 import unittest
 
-from firmware import compat
 from firmware.core import sntp
 
 PORTABLE = True
@@ -80,9 +79,11 @@ class TestPackets(unittest.TestCase):
             "no transmit": reply(transmit=b"\x00" * 8),
         }
         for name, data in cases.items():
-            with self.subTest(name):
-                with self.assertRaises(sntp.SntpError):
-                    sntp.result(data, T1, t4)
+            try:
+                sntp.result(data, T1, t4)
+            except sntp.SntpError:
+                continue
+            self.fail("accepted a reply with " + name)
 
     def test_kiss_of_death(self):
         with self.assertRaises(sntp.KissOfDeath) as ctx:
@@ -108,11 +109,20 @@ class _CannedTransport:
         return bytes(data), sntp.from_ntp_ms(t1)
 
 
+def run_now(coro):
+    """Run a coroutine that never waits on I/O (the canned transport) to its result."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value
+    raise AssertionError("the coroutine waited on something")
+
+
 class TestClient(unittest.TestCase):
     def test_query_through_a_transport(self):
         transport = _CannedTransport(250)
         client = sntp.SntpClient(lambda: T1_MS, transport)
-        res = compat.run(client.query("ntp.example", 123))
+        res = run_now(client.query("ntp.example", 123))
         self.assertEqual(res["offset_ms"], 250)
         self.assertEqual(transport.sent[0][:2], ("ntp.example", 123))
         self.assertEqual(len(transport.sent[0][2]), 48)
@@ -120,7 +130,7 @@ class TestClient(unittest.TestCase):
     def test_no_server_is_an_error(self):
         client = sntp.SntpClient(lambda: T1_MS, _CannedTransport(0))
         with self.assertRaises(sntp.SntpError):
-            compat.run(client.query(""))
+            run_now(client.query(""))
 
 
 if __name__ == "__main__":
