@@ -59,7 +59,8 @@ if [ -f tools/mpy/package.json ]; then
     fi
 fi
 
-.venv/bin/python -m pytest -q tests "$@"
+# A hung test must fail on its own instead of stalling the whole run (pytest-timeout).
+.venv/bin/python -m pytest -q --timeout "${TEST_TIMEOUT:-300}" tests "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
     echo "test.sh: pytest collected no tests: that is a failure" >&2

@@ -27,7 +27,7 @@ class ProtocolError(Exception):
     """A request that gets ERR <code>."""
 
     def __init__(self, code):
-        Exception.__init__(self, code)
+        super().__init__(code)
         self.code = code
 
 
