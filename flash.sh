@@ -92,7 +92,8 @@ flash_sim() {
 
     NUT server         $nut          try: upsc ups@${nut%:3493}
     card status        .venv/bin/opennmc status --data-dir $data_dir
-    simulator control  ${sim_ready##*control=}      try: .venv/bin/upssim ctl --control ${sim_ready##*control=} scenario mains-failure
+    simulator control  ${sim_ready##*control=}
+                       try: .venv/bin/upssim ctl --control ${sim_ready##*control=} scenario mains-failure
     admin password     the board's first-access password (see README.md)
     logs               $card_log, $sim_log
 

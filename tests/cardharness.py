@@ -59,7 +59,8 @@ class Card:
             if predicate(last):
                 return last
             time.sleep(0.2)
-        raise CardError("timed out waiting for %s; last status: %s" % (what, json.dumps(last)[:2000]))
+        raise CardError("timed out waiting for %s; last status: %s"
+                        % (what, json.dumps(last)[:2000]))
 
     def stop(self, timeout: float = 15.0) -> int:
         if self.proc.poll() is None:

@@ -48,13 +48,14 @@ if [ -f tools/mpy/package.json ]; then
         lock=tools/mpy/package-lock.json
         [ -f "$lock" ] || lock=tools/mpy/package.json
         want_js="$(sha256sum "$lock" | cut -d' ' -f1)"
-        if [ ! -d tools/mpy/node_modules ] || ! stamp_ok tools/mpy/node_modules/.stamp-npm "$want_js"; then
+        stamp=tools/mpy/node_modules/.stamp-npm
+        if [ ! -d tools/mpy/node_modules ] || ! stamp_ok "$stamp" "$want_js"; then
             if [ -f tools/mpy/package-lock.json ]; then
                 (cd tools/mpy && npm ci --no-audit --no-fund) || exit 1
             else
                 (cd tools/mpy && npm install --no-audit --no-fund) || exit 1
             fi
-            echo "$want_js" > tools/mpy/node_modules/.stamp-npm
+            echo "$want_js" > "$stamp"
         fi
     fi
 fi

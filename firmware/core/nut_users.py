@@ -69,7 +69,8 @@ def validate_users(key, items):
             raise config.ConfigError(key, "user %s is listed twice" % name)
         seen.add(name)
         if not secret.startswith(HASH_PREFIX):
-            if not secret or any(c in _FORBIDDEN or ord(c) < 33 for c in secret) or len(secret) > 64:
+            if not secret or len(secret) > 64 or any(c in _FORBIDDEN or ord(c) < 33
+                                                     for c in secret):
                 raise config.ConfigError(
                     key, "password of %s must be 1-64 characters without : , $ spaces or quotes"
                     % name)

@@ -7,8 +7,8 @@ import tomllib
 
 from firmware.core import config as config_mod
 
-BOARD_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         "board")
+_REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BOARD_DIR = os.path.join(_REPOSITORY, "board")
 
 # Used when the package runs without the repository's board/ folder next to it.
 _FALLBACK = {

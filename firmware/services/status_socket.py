@@ -1,4 +1,4 @@
-"""Local status endpoint: a unix socket in the data folder that answers one JSON snapshot and closes.
+"""Local status endpoint: a unix socket in the data folder that answers one JSON snapshot.
 
 `opennmc status` connects to it; nothing is read from the client, so there is nothing to parse and
 nothing to abuse. The socket file is private to the card's user (mode 0600).

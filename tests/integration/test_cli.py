@@ -1,4 +1,4 @@
-"""The `opennmc` command line: run with the simulator, status, detect, --set checks, settings table."""
+"""The `opennmc` command line: run with the simulator, status, detect, --set, settings table."""
 
 import json
 import re

@@ -1,4 +1,4 @@
-"""NUT protocol sessions (firmware/core/nut_protocol.py) and accounts (nut_users.py), line by line."""
+"""NUT protocol sessions (firmware/core/nut_protocol.py) and accounts (nut_users.py)."""
 
 import unittest
 
