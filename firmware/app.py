@@ -160,6 +160,10 @@ class App:
         self.bus.card("I", "card.started", "NET VISION started")
 
     async def stop(self):
+        if self.poller is not None and hasattr(self.poller, "stop"):
+            # Cancelling alone can be lost in a wait_for that completes at the same moment
+            # (CPython gh-86296); stop() makes the poll loop end after its current step anyway.
+            self.poller.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
