@@ -337,3 +337,8 @@ def _mask_item(item):
     if len(fields) >= 3:
         fields[1] = "********"
     return ":".join(fields)
+
+
+# The NUT accounts' validator (hashes plain passwords) lives with the NUT server; importing it here
+# means no code path can store a nut.users password in plain text.
+from firmware.core import nut_users  # noqa: E402,F401
