@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # "Flash" the opennmc firmware onto a board.
 #
-#   ./flash.sh sim [--profile NAME] [--baud N] [--data-dir DIR]
+#   ./flash.sh sim [--profile NAME] [--baud N] [--data-dir DIR] [--control HOST:PORT] [--nut-port N]
 #       Runs the card here: the UPS simulator on a pseudo-terminal and the firmware reading it,
 #       both in the foreground until Ctrl-C (or SIGTERM), which stops both cleanly.
+#       Defaults: netys-rt, 9600 baud, .sim-data, control 127.0.0.1:8081, NUT 3493 (0 = any free).
 #   ./flash.sh pi HOST        (not yet supported)
 #   ./flash.sh esp32 PORT     (not yet supported)
 set -euo pipefail
@@ -18,10 +19,13 @@ usage() {
 }
 
 ensure_venv() {  # .venv with the project and the simulator; reinstall only if pyproject changed
-    local want
-    want="sim $(sha256sum pyproject.toml | cut -d' ' -f1)"
+    local hash want
+    hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    want="sim $hash"
     [ -x .venv/bin/python ] || "$PY" -m venv .venv
-    if [ ! -f .venv/.stamp-sim ] || [ "$(cat .venv/.stamp-sim)" != "$want" ] \
+    # tools/test.sh installs '.[test,sim]', a superset: its stamp for the same file counts too.
+    if { [ "$(cat .venv/.stamp-sim 2>/dev/null)" != "$want" ] \
+            && [ "$(cat .venv/.stamp-test 2>/dev/null)" != "test,sim $hash" ]; } \
             || [ ! -x .venv/bin/opennmc ] || [ ! -x .venv/bin/upssim ]; then
         echo "flash.sh: installing opennmc and the simulator into .venv (first run only)"
         .venv/bin/python -m pip install -q --upgrade pip
@@ -50,12 +54,14 @@ wait_ready() {  # wait_ready LOG PATTERN PID: the line of LOG matching PATTERN, 
 }
 
 flash_sim() {
-    local profile=netys-rt baud=9600 data_dir=.sim-data control=127.0.0.1:8081
+    local profile=netys-rt baud=9600 data_dir=.sim-data control=127.0.0.1:8081 nut_port=3493
     while [ $# -gt 0 ]; do
         case "$1" in
             --profile) profile=${2:?--profile needs a name}; shift 2 ;;
             --baud) baud=${2:?--baud needs a rate}; shift 2 ;;
             --data-dir) data_dir=${2:?--data-dir needs a folder}; shift 2 ;;
+            --control) control=${2:?--control needs HOST:PORT}; shift 2 ;;
+            --nut-port) nut_port=${2:?--nut-port needs a port}; shift 2 ;;
             -h|--help) usage ;;
             *) echo "flash.sh: unknown option $1" >&2; usage ;;
         esac
@@ -80,7 +86,8 @@ flash_sim() {
     sim_pid=$!
     local sim_ready
     sim_ready=$(wait_ready "$sim_log" "^upssim ready" "$sim_pid")
-    .venv/bin/opennmc run --board sim --serial "$link" --data-dir "$data_dir" >"$card_log" 2>&1 &
+    .venv/bin/opennmc run --board sim --serial "$link" --data-dir "$data_dir" \
+        --set "nut.port=$nut_port" >"$card_log" 2>&1 &
     card_pid=$!
     local card_ready
     card_ready=$(wait_ready "$card_log" "^opennmc ready" "$card_pid")
