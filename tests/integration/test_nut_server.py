@@ -290,3 +290,34 @@ def test_stale_data_over_tcp():
         c.close()
         await srv.stop()
     run(main())
+
+
+def test_card_admin_account_and_its_password_change():
+    async def main():
+        from firmware.app import App, load_board
+
+        board = load_board("sim")
+        cfg = Config(None, board_defaults=board.config_defaults())
+        cfg.update({"nut.port": 0, "nut.bind": "127.0.0.1"})
+        app = App(cfg, board)
+        srv = NutServer(cfg, _state(), admin_secret=app.admin_secret,
+                        commands=lambda: ["test.battery.start"])
+        port = await srv.start()
+
+        async def login(password):
+            c = await Client.open(port)
+            await c.ask("USERNAME admin")
+            await c.ask("PASSWORD " + password)
+            reply = await c.ask("PRIMARY ups")
+            c.close()
+            return reply
+
+        # The simulated board's first-access password: the last 6 characters of its MAC.
+        assert board.first_password == "4E4D43"
+        assert await login("4E4D43") == ["OK PRIMARY-GRANTED"]
+        assert await login("wrong") == ["ERR ACCESS-DENIED"]
+        cfg.update({"auth.admin_password": "Another-Admin-Pw1"})
+        assert await login("4E4D43") == ["ERR ACCESS-DENIED"]
+        assert await login("Another-Admin-Pw1") == ["OK PRIMARY-GRANTED"]
+        await srv.stop()
+    run(main())
