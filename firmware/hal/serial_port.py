@@ -27,6 +27,12 @@ _SPEED = {
 }
 
 
+def _is_pseudo_terminal(rdev: int) -> bool:
+    """True for a Unix 98 pseudo-terminal: a slave (majors 136-143) or the master (/dev/ptmx, 5:2)."""
+    major = os.major(rdev)
+    return 136 <= major <= 143 or (major == 5 and os.minor(rdev) == 2)
+
+
 class SerialTransport:
     """A non-blocking serial port speaking the Modbus master's transport interface."""
 
@@ -48,13 +54,15 @@ class SerialTransport:
         if (path is None) == (fd is None):
             raise ValueError("give either a path or an fd")
         self._serial: serial.Serial | None = None
+        self.pseudo_terminal = _is_pseudo_terminal(os.stat(fd if path is None else path).st_rdev)
+        self.parity = parity
         if fd is None:
             self.path = path
             self._serial = serial.Serial(
                 port=path,
                 baudrate=baud,
                 bytesize=serial.EIGHTBITS,
-                parity=_PARITY[parity],
+                parity=_PARITY[self._line_parity(parity)],
                 stopbits=serial.STOPBITS_ONE,
                 timeout=0,
                 write_timeout=0,
@@ -78,16 +86,28 @@ class SerialTransport:
     @property
     def baud(self) -> int:
         """The baud rate the line is programmed with (read back from termios)."""
+        if self._serial is not None:
+            return self._serial.baudrate
         speed = termios.tcgetattr(self._fd)[5]
         for rate, code in _SPEED.items():
             if code == speed:
                 return rate
         return 0
 
+    def _line_parity(self, parity: str) -> str:
+        # Linux pseudo-terminals refuse PARENB (EINVAL) and carry no parity bit anyway: the
+        # simulated board keeps the configured parity for timing and programs none.
+        return "N" if self.pseudo_terminal else parity
+
     def set_baud(self, baud: int, parity: str = "N") -> None:
-        """Re-program baud rate and parity; ValueError (line unchanged) when the device refuses them."""
+        """Re-program baud rate and parity; ValueError (line unchanged) when the device refuses them.
+
+        On a pseudo-terminal the parity is remembered (`self.parity`) but not programmed.
+        """
         if parity not in _PARITY:
             raise ValueError(f"parity {parity!r} not one of N, E, O")
+        wanted = parity
+        parity = self._line_parity(parity)
         try:
             if self._serial is not None:
                 before = self._serial.get_settings()
@@ -100,8 +120,8 @@ class SerialTransport:
             else:
                 self._set_termios(baud, parity)
         except (termios.error, OSError, ValueError, KeyError) as exc:
-            # Linux pseudo-terminals refuse PARENB (EINVAL); the line stays as it was.
             raise ValueError(f"{self.path} does not accept {baud} baud parity {parity}: {exc}") from exc
+        self.parity = wanted
 
     def _set_termios(self, baud: int, parity: str) -> None:
         attrs = termios.tcgetattr(self._fd)

@@ -236,9 +236,14 @@ def test_transport_opened_by_path_through_a_null_modem(tmp_path):
             # The card's end is a pty slave: the relay's master side reads the new rate.
             assert termios.tcgetattr(card_master)[5] == termios.B19200
             assert transport.baud == 19200
+            # Linux ptys refuse PARENB: the parity is kept for timing, the line carries none.
+            master.set_baud(9600, "E")
+            assert (transport.baud, transport.parity, master.bits_per_char) == (9600, "E", 11)
+            assert termios.tcgetattr(card_master)[2] & termios.PARENB == 0
+            assert await master.read(SLAVE, BASE, 2) == VALUES[:2]
             with pytest.raises(ValueError):
-                master.set_baud(19200, "E")  # Linux ptys refuse parity; the line stays as it was
-            assert transport.baud == 19200
+                transport.set_baud(9600, "X")
+            assert (transport.baud, transport.parity) == (9600, "E")
         finally:
             loop.remove_reader(server_master)
             loop.remove_reader(card_master)

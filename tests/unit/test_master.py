@@ -225,6 +225,18 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
         gap_us = compat.ticks_diff(line.sent_at_us[1], line.sent_at_us[0])
         self.assertGreaterEqual(gap_us, m.t35_us - 1000)
 
+    async def test_transport_failure_becomes_a_modbus_error(self):
+        line, m = self.make(retries=1)
+
+        async def unplugged(data):
+            raise OSError(5, "Input/output error")
+
+        line.write = unplugged
+        with self.assertRaises(mm.ModbusLineError):
+            await m.read(1, 0x1000, 1)
+        status = m.status()
+        self.assertEqual((status["line_errors"], status["failures"]), (2, 1))
+
     async def test_bad_requests_send_nothing(self):
         line, m = self.make()
         with self.assertRaises(ValueError):

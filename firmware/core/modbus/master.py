@@ -27,8 +27,9 @@ slowest, and the wire time itself is already added separately). `timeout_ms` ove
 
 Errors (all ModbusError, defined in rtu.py and re-exported here): ModbusTimeout (no byte at all),
 ModbusCRCError, ModbusWrongSlave, ModbusWrongFunction, ModbusShortFrame, ModbusNoise (all
-ModbusFrameError) are retried `retries` times; ModbusException(code) is the slave's definite answer
-and is raised at once.
+ModbusFrameError) and ModbusLineError (an OSError from the transport, wrapped so a caller that
+handles ModbusError survives an unplugged adapter) are retried `retries` times;
+ModbusException(code) is the slave's definite answer and is raised at once.
 """
 
 import asyncio
@@ -40,6 +41,7 @@ from firmware.core.modbus.rtu import (  # noqa: F401 - re-exported for callers
     ModbusError,
     ModbusException,
     ModbusFrameError,
+    ModbusLineError,
     ModbusNoise,
     ModbusShortFrame,
     ModbusTimeout,
@@ -61,6 +63,7 @@ COUNTERS = (
     "short_frames",
     "noise_bytes",
     "frame_errors",
+    "line_errors",
     "exceptions",
     "retries",
     "failures",
@@ -76,6 +79,7 @@ _COUNTER_OF = (
     (ModbusShortFrame, "short_frames"),
     (ModbusNoise, None),  # counted in noise_bytes
     (ModbusFrameError, "frame_errors"),
+    (ModbusLineError, "line_errors"),
 )
 
 
@@ -206,7 +210,10 @@ class Master:
             attempt = 0
             while True:
                 try:
-                    result = await self._attempt(frame, slave, function, count)
+                    try:
+                        result = await self._attempt(frame, slave, function, count)
+                    except OSError as exc:
+                        raise ModbusLineError("serial line: %r" % (exc,))
                     self.last_error = None
                     return result
                 except ModbusException as exc:

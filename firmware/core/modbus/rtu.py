@@ -60,6 +60,10 @@ class ModbusTimeout(ModbusError):
     """No answer at all before the deadline."""
 
 
+class ModbusLineError(ModbusError):
+    """The transport itself failed (device unplugged, output stalled): an OSError, wrapped."""
+
+
 class ModbusFrameError(ModbusError):
     """Bytes arrived but no acceptable response frame was among them."""
 
