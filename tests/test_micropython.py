@@ -23,9 +23,8 @@ _PORTABLE = re.compile(r"^PORTABLE\s*=\s*True\b", re.MULTILINE)
 
 def portable_test_files() -> list[str]:
     """Names of tests/unit files that declare themselves portable."""
-    return sorted(
-        p.name for p in UNIT_DIR.glob("test_*.py") if _PORTABLE.search(p.read_text(encoding="utf-8"))
-    )
+    files = UNIT_DIR.glob("test_*.py")
+    return sorted(p.name for p in files if _PORTABLE.search(p.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="session")

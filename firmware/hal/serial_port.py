@@ -28,7 +28,7 @@ _SPEED = {
 
 
 def _is_pseudo_terminal(rdev: int) -> bool:
-    """True for a Unix 98 pseudo-terminal: a slave (majors 136-143) or the master (/dev/ptmx, 5:2)."""
+    """True for a Unix 98 pseudo-terminal: a slave (majors 136-143) or the master (ptmx, 5:2)."""
     major = os.major(rdev)
     return 136 <= major <= 143 or (major == 5 and os.minor(rdev) == 2)
 
@@ -100,7 +100,7 @@ class SerialTransport:
         return "N" if self.pseudo_terminal else parity
 
     def set_baud(self, baud: int, parity: str = "N") -> None:
-        """Re-program baud rate and parity; ValueError (line unchanged) when the device refuses them.
+        """Re-program baud rate and parity; ValueError (line unchanged) if the device refuses.
 
         On a pseudo-terminal the parity is remembered (`self.parity`) but not programmed.
         """
@@ -120,7 +120,8 @@ class SerialTransport:
             else:
                 self._set_termios(baud, parity)
         except (termios.error, OSError, ValueError, KeyError) as exc:
-            raise ValueError(f"{self.path} does not accept {baud} baud parity {parity}: {exc}") from exc
+            message = f"{self.path} does not accept {baud} baud parity {parity}: {exc}"
+            raise ValueError(message) from exc
         self.parity = wanted
 
     def _set_termios(self, baud: int, parity: str) -> None:
@@ -178,7 +179,7 @@ class SerialTransport:
             remove(self._fd)
 
     async def read(self, n: int, timeout_ms: int) -> bytes:
-        """Up to n bytes: returns once n arrived or timeout_ms ran out (then maybe fewer, or b"")."""
+        """Up to n bytes: once n arrived or timeout_ms ran out (then maybe fewer, or b"")."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_ms / 1000
         self._drain_fd()
@@ -204,7 +205,9 @@ class SerialTransport:
             except BlockingIOError:
                 sent = 0
             view = view[sent:]
-            if view and not await self._wait(loop.add_writer, loop.remove_writer, self.write_stall_s):
+            if not view:
+                break
+            if not await self._wait(loop.add_writer, loop.remove_writer, self.write_stall_s):
                 # Hardware flow control stuck, or nobody reads the far end of a pseudo-terminal.
                 raise TimeoutError(f"{self.path}: output stalled for {self.write_stall_s} s")
 

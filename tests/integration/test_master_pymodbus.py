@@ -254,3 +254,29 @@ def test_transport_opened_by_path_through_a_null_modem(tmp_path):
                 os.close(fd)
 
     asyncio.run(asyncio.wait_for(main(), SCENARIO_DEADLINE_S))
+
+
+def test_line_faults_become_modbus_errors():
+    """A peer that never reads stalls the output; a closed peer reads as silence."""
+
+    async def main():
+        master_fd, slave_fd = os.openpty()
+        transport = SerialTransport(fd=master_fd, baud=57600)
+        transport.write_stall_s = 0.2
+        try:
+            with pytest.raises(TimeoutError):
+                await transport.write(bytes(1 << 20))  # nobody reads the slave side
+            transport.reset_input()
+            master = Master(transport, baud=57600, timeout_ms=20, retries=1)
+            os.close(slave_fd)  # the simulator went away: the pty master now reads EIO
+            slave_fd = None
+            with pytest.raises(rtu.ModbusError) as info:
+                await master.read(SLAVE, BASE, 1)
+            assert isinstance(info.value, (rtu.ModbusTimeout, rtu.ModbusLineError)), info.value
+            assert master.status()["failures"] == 1
+        finally:
+            transport.close()
+            if slave_fd is not None:
+                os.close(slave_fd)
+
+    asyncio.run(asyncio.wait_for(main(), SCENARIO_DEADLINE_S))

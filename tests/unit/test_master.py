@@ -57,7 +57,8 @@ class MemoryLine:
             if any(a not in self.registers for a in range(address, address + value)):
                 return append(bytes((slave, 0x83, 2)))
             words = [self.registers[a] for a in range(address, address + value)]
-            return append(struct.pack(">BBB", slave, fc, 2 * value) + struct.pack(">%dH" % value, *words))
+            head = struct.pack(">BBB", slave, fc, 2 * value)
+            return append(head + struct.pack(">%dH" % value, *words))
         if fc == 6:
             self.registers[address] = value
             return frame

@@ -62,7 +62,8 @@ class TestPdu(unittest.TestCase):
         self.assertEqual(mbap.parse_request(h("03 10 20 00 04")), (3, 0x1020, 4))
         self.assertEqual(mbap.parse_request(h("04 00 00 00 7D")), (4, 0, 125))
         self.assertEqual(mbap.parse_request(h("06 00 01 00 03")), (6, 1, 3))
-        self.assertEqual(mbap.parse_request(h("10 00 01 00 02 04 00 0A 01 02")), (0x10, 1, [10, 0x102]))
+        self.assertEqual(mbap.parse_request(h("10 00 01 00 02 04 00 0A 01 02")),
+                         (0x10, 1, [10, 0x102]))
 
     def test_bad_requests_name_the_exception_code(self):
         cases = (

@@ -130,7 +130,9 @@ class TestDecode(unittest.TestCase):
     def test_resync_after_leading_noise(self):
         frame = h("01 03 08 00 01 00 02 00 03 00 04 0D 14")
         # Noise that contains the slave address and even the right function code.
-        for noise in ("FF", "00 FF 00", "01", "01 03", "01 03 08 00", "01 83 02 00 00", "11 06 00 01 00 03 9A 9B"):
+        noises = ("FF", "00 FF 00", "01", "01 03", "01 03 08 00", "01 83 02 00 00",
+                  "11 06 00 01 00 03 9A 9B")
+        for noise in noises:
             buf = h(noise) + frame
             used, pdu = rtu.decode_response(buf, 1, 3, 4)
             self.assertEqual(used, len(buf), noise)

@@ -129,7 +129,7 @@ class Master:
         self.parity = parity
 
     def set_baud(self, baud, parity=None):
-        """Re-program the line (baud rate detection); the timeout follows unless it was overridden."""
+        """Re-program the line (baud detection); the timeout follows unless it was overridden."""
         self._apply_line(baud, self.parity if parity is None else parity)
         self._transport.set_baud(self.baud, self.parity)
         self._last_activity_us = compat.ticks_us()  # a reconfigured UART may glitch: wait T3.5
@@ -162,7 +162,8 @@ class Master:
 
     def answer_deadline_ms(self, request_len, response_len):
         """How long to wait for an answer after handing the request to the transport."""
-        return self.wire_ms(request_len + response_len) + (self.t35_us + 999) // 1000 + self.timeout_ms
+        silence_ms = (self.t35_us + 999) // 1000
+        return self.wire_ms(request_len + response_len) + silence_ms + self.timeout_ms
 
     # -- public transactions ---------------------------------------------------------------
 
@@ -291,6 +292,7 @@ class Master:
         if function in (rtu.READ_HOLDING, rtu.READ_INPUT):
             return rtu.parse_pdu(pdu, function, count)
         echo = rtu.parse_pdu(pdu, function, count)
-        if echo[0] != int.from_bytes(frame[2:4], "big") or echo[1] != int.from_bytes(frame[4:6], "big"):
+        sent = (int.from_bytes(frame[2:4], "big"), int.from_bytes(frame[4:6], "big"))
+        if tuple(echo) != sent:
             raise ModbusFrameError("write echo %r does not match the request" % (echo,))
         return None

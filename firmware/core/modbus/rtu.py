@@ -1,4 +1,4 @@
-"""Modbus RTU framing for a master: request builders and a response decoder (pure: no I/O, no sleeping).
+"""Modbus RTU framing for a master: request builders, response decoder (pure: no I/O, no sleep).
 
 An RTU frame is an address, a PDU and a CRC; frames are separated by at least 3.5 character times
 of silence (T3.5), which this module does not see: the master enforces it.
@@ -122,7 +122,7 @@ def _word(value):
 
 
 def build_read(slave, address, count, function=READ_HOLDING):
-    """Request frame reading `count` words from `address` (function 0x03, or 0x04 input registers)."""
+    """Request frame reading `count` words at `address` (0x03, or 0x04 for input registers)."""
     if function not in (READ_HOLDING, READ_INPUT):
         raise ValueError("read function must be 0x03 or 0x04, not %r" % (function,))
     _check_slave(slave)
@@ -159,7 +159,7 @@ def response_length(function, count=1):
 
 
 def _length_at(buf, i, function, count):
-    """Frame length starting at buf[i] for this function, 0 when more bytes are needed, -1 if none."""
+    """Length of the frame at buf[i] for this function: 0 needs more bytes, -1 none can start."""
     if i + 2 > len(buf):
         return 0
     fc = buf[i + 1]
