@@ -22,6 +22,8 @@ try:
 except ImportError:  # pragma: no cover - old MicroPython ports name it uos
     import uos as os  # type: ignore
 
+from firmware.core import durable
+
 PRODUCT = "opennmc"
 FORMAT = 1
 BACKUP_SUFFIX = ".bak"
@@ -108,38 +110,7 @@ def read(path):
         return None, str(exc)
 
 
-def exists(path):
-    try:
-        os.stat(path)
-        return True
-    except OSError:
-        return False
-
-
-def _replace(src, dst):
-    try:
-        os.rename(src, dst)
-    except OSError:  # FAT-style filesystems refuse to rename onto an existing file
-        os.remove(dst)
-        os.rename(src, dst)
-
-
-def _sync_dir(path):
-    """fsync the directory holding path so the renames survive a power cut (where possible)."""
-    if not hasattr(os, "fsync") or not hasattr(os, "O_RDONLY"):
-        return
-    cut = path.rfind("/")
-    folder = path[:cut] if cut > 0 else ("/" if cut == 0 else ".")
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+exists = durable.exists
 
 
 def write_atomic(path, text, keep_previous=True):
@@ -147,13 +118,11 @@ def write_atomic(path, text, keep_previous=True):
     tmp = path + TEMP_SUFFIX
     with open(tmp, "wb") as f:
         f.write(text.encode())
-        f.flush()
-        if hasattr(os, "fsync"):
-            os.fsync(f.fileno())
+        durable.fsync_file(f)
     if keep_previous and exists(path):
-        _replace(path, path + BACKUP_SUFFIX)
-    _replace(tmp, path)
-    _sync_dir(path)
+        durable.replace(path, path + BACKUP_SUFFIX)
+    durable.replace(tmp, path)
+    durable.fsync_dir(path)
 
 
 def write_private(path, data):
@@ -167,5 +136,5 @@ def write_private(path, data):
     else:  # pragma: no cover - MicroPython: no file modes on flash
         with open(path + TEMP_SUFFIX, "wb") as f:
             f.write(data)
-    _replace(path + TEMP_SUFFIX, path)
-    _sync_dir(path)
+    durable.replace(path + TEMP_SUFFIX, path)
+    durable.fsync_dir(path)

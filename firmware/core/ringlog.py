@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover - old MicroPython ports name it uos
     import uos as os  # type: ignore
 
 from firmware import compat
+from firmware.core import durable
 
 MAGIC = b"ONRL"
 VERSION = 1
@@ -63,37 +64,6 @@ def schema_id(fmt, fields):
 
 def _crc(data):
     return binascii.crc32(data) & 0xFFFFFFFF
-
-
-def _exists(path):
-    try:
-        os.stat(path)
-        return True
-    except OSError:
-        return False
-
-
-def _fsync_file(f):
-    f.flush()
-    if hasattr(os, "fsync"):
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(path):
-    """Make a rename durable on POSIX; a no-op where directories cannot be opened."""
-    if not hasattr(os, "O_RDONLY") or not hasattr(os, "fsync"):
-        return
-    d = path.rsplit("/", 1)[0] if "/" in path else "."
-    try:
-        fd = os.open(d or "/", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class RingLog:
@@ -139,7 +109,7 @@ class RingLog:
 
     def _open(self):
         reason = NEW
-        if _exists(self.path):
+        if durable.exists(self.path):
             with open(self.path, "rb") as f:
                 reason = self._check_header(f.read(HEADER_SIZE))
         if reason is not None:
@@ -163,9 +133,9 @@ class RingLog:
                 n = 32 if left >= 32 else left
                 f.write(zeros[:n * self.slot_size])
                 left -= n
-            _fsync_file(f)
-        os.rename(tmp, self.path)
-        _fsync_dir(self.path)
+            durable.fsync_file(f)
+        durable.replace(tmp, self.path)
+        durable.fsync_dir(self.path)
         self.head = 0
         self.tail = 1
 
@@ -231,7 +201,7 @@ class RingLog:
         f.seek(HEADER_SIZE + ((seq - 1) % self.nslots) * self.slot_size)
         f.write(slot)
         if self.sync:
-            _fsync_file(f)
+            durable.fsync_file(f)
         else:
             f.flush()
         self.head = seq
