@@ -32,11 +32,6 @@ cache on Linux): faster, survives a crash of the process but not of the power.
 import struct
 import binascii
 
-try:
-    import os
-except ImportError:  # pragma: no cover - old MicroPython ports name it uos
-    import uos as os  # type: ignore
-
 from firmware import compat
 from firmware.core import durable
 

@@ -8,29 +8,12 @@ try:
 except ImportError:  # pragma: no cover - MicroPython
     import uos as os  # type: ignore
 
-from firmware import compat
 from firmware.core import config, config_store, passwords
 from firmware.core.config import SCHEMA, SIM_BOARD_DEFAULTS, Config, ConfigError, parse_assignment
 from firmware.core.eventbus import EventBus
+from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True
-
-
-def make_dir():
-    """A fresh private directory (tempfile where it exists, else a unique name at the root)."""
-    try:
-        import tempfile
-        return tempfile.mkdtemp(prefix="config")
-    except ImportError:  # pragma: no cover - MicroPython's virtual file system
-        path = "/config%d" % compat.ticks_us()
-        os.mkdir(path)
-        return path
-
-
-def remove_dir(path):
-    for name in os.listdir(path):
-        os.remove(path + "/" + name)
-    os.rmdir(path)
 
 
 def read_text(path):
@@ -207,7 +190,7 @@ class PasswordTest(unittest.TestCase):
 
 class StorageTest(unittest.TestCase):
     def setUp(self):
-        self.dir = make_dir()
+        self.dir = make_dir("config")
         self.path = self.dir + "/config.json"
 
     def tearDown(self):
@@ -347,7 +330,7 @@ class StorageTest(unittest.TestCase):
 
 class EventsAndResetTest(unittest.TestCase):
     def setUp(self):
-        self.dir = make_dir()
+        self.dir = make_dir("config")
         self.path = self.dir + "/config.json"
         self.bus = EventBus()
         self.cfg = Config(self.path, bus=self.bus, board_defaults=SIM_BOARD_DEFAULTS)

@@ -3,11 +3,6 @@
 import unittest
 
 try:
-    import os
-except ImportError:  # pragma: no cover - MicroPython
-    import uos as os  # type: ignore
-
-try:
     import asyncio
 except ImportError:  # pragma: no cover
     import uasyncio as asyncio  # type: ignore
@@ -18,26 +13,11 @@ from firmware.core.eventbus import EventBus
 from firmware.core.history import Clock, ExtendedAggregator, HistorySampler
 from firmware.core.logs import Logs
 from firmware.core.model import UpsState
+from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True
 
 T0 = 1763700000
-
-
-def make_dir():
-    try:
-        import tempfile
-        return tempfile.mkdtemp(prefix="history")
-    except ImportError:  # pragma: no cover - MicroPython's virtual file system
-        path = "/history%d" % compat.ticks_us()
-        os.mkdir(path)
-        return path
-
-
-def remove_dir(path):
-    for name in os.listdir(path):
-        os.remove(path + "/" + name)
-    os.rmdir(path)
 
 
 def commit(state, values, mapping="jbusp", now=None):
@@ -60,7 +40,7 @@ async def wait_until(cond, what, timeout_ms=20000):
 
 class HistoryTest(unittest.TestCase):
     def setUp(self):
-        self.dir = make_dir()
+        self.dir = make_dir("history")
         self.logs = Logs(self.dir, EventBus())
         self.state = UpsState()
 

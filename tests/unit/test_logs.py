@@ -7,11 +7,7 @@ from firmware.core import ringlog
 from firmware.core.config import SCHEMA, Config
 from firmware.core.eventbus import EventBus, make_event
 from firmware.core.logs import Logs, civil, format_time
-
-try:
-    import os
-except ImportError:  # pragma: no cover - MicroPython
-    import uos as os  # type: ignore
+from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True
 
@@ -26,24 +22,6 @@ THREE_PHASE = {
 }
 SINGLE_PHASE = {"input.voltage": 228, "output.voltage": 230, "input.frequency": 50.0,
                 "ups.load": 12, "battery.charge": 87}
-
-
-def make_dir():
-    """A fresh private directory (tempfile where it exists, else a unique name at the root)."""
-    try:
-        import tempfile
-        return tempfile.mkdtemp(prefix="logs")
-    except ImportError:  # pragma: no cover - MicroPython's virtual file system
-        from firmware import compat
-        path = "/logs%d" % compat.ticks_us()
-        os.mkdir(path)
-        return path
-
-
-def remove_dir(path):
-    for name in os.listdir(path):
-        os.remove(path + "/" + name)
-    os.rmdir(path)
 
 
 def parse_csv(lines):
@@ -76,7 +54,7 @@ def parse_csv(lines):
 
 class LogsTest(unittest.TestCase):
     def setUp(self):
-        self.dir = make_dir()
+        self.dir = make_dir("logs")
         self.bus = EventBus()
         self.logs = Logs(self.dir, self.bus)
 

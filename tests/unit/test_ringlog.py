@@ -10,6 +10,7 @@ except ImportError:  # pragma: no cover - MicroPython
 
 from firmware.core import ringlog
 from firmware.core.ringlog import RingLog
+from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True
 
@@ -17,27 +18,9 @@ FMT = "<hhB"
 FIELDS = ("a", "b", "c")
 
 
-def make_dir():
-    """A fresh private directory (tempfile where it exists, else a unique name at the root)."""
-    try:
-        import tempfile
-        return tempfile.mkdtemp(prefix="ringlog")
-    except ImportError:  # pragma: no cover - MicroPython's virtual file system
-        from firmware import compat
-        path = "/ringlog%d" % compat.ticks_us()
-        os.mkdir(path)
-        return path
-
-
-def remove_dir(path):
-    for name in os.listdir(path):
-        os.remove(path + "/" + name)
-    os.rmdir(path)
-
-
 class RingLogTest(unittest.TestCase):
     def setUp(self):
-        self.dir = make_dir()
+        self.dir = make_dir("ringlog")
         self.path = self.dir + "/log.bin"
         self.logs = []
 
