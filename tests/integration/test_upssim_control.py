@@ -13,6 +13,7 @@ from pymodbus.client import ModbusSerialClient
 
 from firmware.core.maps import jbusp
 from tests.simharness import ROOT, start_sim
+from tools.upssim.wire import crc16
 
 
 def ctl(sim, *args):
@@ -20,15 +21,6 @@ def ctl(sim, *args):
     return subprocess.run([sys.executable, "-m", "tools.upssim.cli", "ctl", "--control",
                            sim.control_url, *args], capture_output=True, text=True, timeout=30,
                           cwd=str(ROOT), env=env)
-
-
-def crc16(data: bytes) -> bytes:
-    crc = 0xFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc.to_bytes(2, "little")
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from pymodbus.exceptions import ModbusException
 
 from firmware.core.maps import jbusp
 from tests.simharness import SimError, start_sim
+from tools.upssim.wire import crc16
 
 BAUD = 9600
 
@@ -37,15 +38,6 @@ def client(sim):
     assert c.connect(), "cannot open the simulator's link"
     yield c
     c.close()
-
-
-def crc16(data: bytes) -> bytes:
-    crc = 0xFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc.to_bytes(2, "little")
 
 
 def read(client, address, count, slave=1):

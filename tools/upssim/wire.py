@@ -31,6 +31,8 @@ import termios
 import time
 import tty
 
+from pymodbus.framer.rtu import FramerRTU
+
 _SPEEDS = {getattr(termios, "B%d" % b): b for b in (
     50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400, 57600,
     115200, 230400) if hasattr(termios, "B%d" % b)}
@@ -40,18 +42,13 @@ FAULT_KEYS = {"crc_error_rate": float, "timeout_rate": float, "noise_bytes": int
               "silence": bool, "wrong_slave": bool}
 
 
-def crc16(data: bytes) -> int:
-    """Modbus CRC-16 (poly 0xA001, init 0xFFFF); sent low byte first."""
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
+def crc16(data: bytes) -> bytes:
+    """Modbus CRC-16 as it goes on the wire (low byte first), computed by pymodbus, not by the card."""
+    return FramerRTU.compute_CRC(data).to_bytes(2, "big")
 
 
 def with_crc(body: bytes) -> bytes:
-    return body + crc16(body).to_bytes(2, "little")
+    return body + crc16(body)
 
 
 def answer_length(buf: bytes) -> int | None:
@@ -287,7 +284,7 @@ class Relay:
     def _end_of_frame(self) -> None:
         """Hand a complete request to the server; drop what fails its CRC, as a UART+decoder would."""
         frame, self._request, self._frame_timer = self._request, b"", None
-        if len(frame) < 4 or crc16(frame[:-2]).to_bytes(2, "little") != frame[-2:]:
+        if len(frame) < 4 or crc16(frame[:-2]) != frame[-2:]:
             self.counters["bad_frames"] += 1
             return
         self.counters["requests"] += 1
