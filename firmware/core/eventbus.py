@@ -19,9 +19,21 @@ LEVELS = {"I": "Information", "W": "Warning", "C": "Critical"}
 COMM_LOST = "comm.lost"
 COMM_RESTORED = "comm.restored"
 
+# now() of the clock that stamps events made without a time; None: the system clock. The running
+# card sets its own clock here, so events from every module carry the card's time.
+_time_source = None
+
+
+def set_time_source(now):
+    """Stamp events made without an explicit time with now() (None: back to the system clock)."""
+    global _time_source
+    _time_source = now
+
 
 def make_event(source, level, code, text, state=None, unit=None, now=None, **extra):
-    ev = {"time": time.time() if now is None else now, "source": source, "level": level,
+    if now is None:
+        now = time.time() if _time_source is None else _time_source()
+    ev = {"time": now, "source": source, "level": level,
           "code": code, "text": text}
     if state is not None:
         ev["state"] = state
