@@ -266,6 +266,13 @@ class App:
         self.started = self.clock.now()
         self._build_events_and_logs()
         self._boot_event()
+        if self.config.report.get("source") == "backup":
+            # The checksum failed and the last good copy was loaded: write it back as the main
+            # file so the next boot starts clean (the previous copy is left as it is).
+            try:
+                self.config.save()
+            except OSError as exc:
+                print("configuration not rewritten:", exc)
         self._build_poller()
         if self.poller is not None:
             self._spawn("poller", self.poller.run())
