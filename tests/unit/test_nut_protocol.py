@@ -4,8 +4,8 @@ import unittest
 
 from firmware.core import config, nut_users, passwords
 from firmware.core.model import UpsState
-from firmware.core.nut_protocol import (Call, NutContext, NutSession, format_value, quote,
-                                        split_words)
+from firmware.core.nut_protocol import Call, NutContext, NutSession
+from firmware.core.nut_text import format_value, quote, split_words
 
 PORTABLE = True
 
