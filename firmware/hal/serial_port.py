@@ -196,20 +196,41 @@ class SerialTransport:
         return out
 
     async def write(self, data: bytes) -> None:
-        """Queue all of data for the line, waiting for room when the kernel buffer is full."""
+        """Queue all of data for the line, waiting for room when the kernel buffer is full.
+
+        TimeoutError when no byte could leave for write_stall_s: hardware flow control stuck, nobody
+        reading the far end of a pseudo-terminal, or a hung-up peer whose descriptor polls ready
+        yet refuses every byte. The stuck output is then discarded, since a frame cut short is
+        garbage to the UPS anyway.
+        """
         loop = asyncio.get_running_loop()
         view = memoryview(data)
+        last_progress = loop.time()
+        woken = False
         while view:
             try:
                 sent = os.write(self._fd, view)
             except BlockingIOError:
                 sent = 0
-            view = view[sent:]
-            if not view:
-                break
-            if not await self._wait(loop.add_writer, loop.remove_writer, self.write_stall_s):
-                # Hardware flow control stuck, or nobody reads the far end of a pseudo-terminal.
+            if sent:
+                view = view[sent:]
+                last_progress = loop.time()
+                woken = False
+                continue
+            left = last_progress + self.write_stall_s - loop.time()
+            if left <= 0:
+                self._discard_output()
                 raise TimeoutError(f"{self.path}: output stalled for {self.write_stall_s} s")
+            if woken:
+                # Ready but refused (a hung-up pty polls ready forever): do not spin on it.
+                await asyncio.sleep(min(left, 0.01))
+            woken = await self._wait(loop.add_writer, loop.remove_writer, left)
+
+    def _discard_output(self) -> None:
+        try:
+            termios.tcflush(self._fd, termios.TCOFLUSH)
+        except (termios.error, OSError):
+            pass
 
     def close(self) -> None:
         """Close the port; safe to call twice."""
