@@ -161,21 +161,25 @@ class SerialTransport:
         return dropped
 
     async def _wait(self, add, remove, timeout_s: float) -> bool:
-        """Wait until the fd is ready (add_reader/add_writer); False on timeout."""
+        """Wait until the fd is ready (add_reader/add_writer); False on timeout.
+
+        A timer settles the future instead of asyncio.wait_for: on CPython 3.11 wait_for can
+        swallow a cancellation that arrives as the fd becomes ready (gh-86296), and a task that
+        polls this line continuously would then never stop.
+        """
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
 
-        def wake() -> None:
+        def settle(result: bool) -> None:
             if not ready.done():
-                ready.set_result(True)
+                ready.set_result(result)
 
-        add(self._fd, wake)
+        add(self._fd, settle, True)
+        timer = loop.call_later(timeout_s, settle, False)
         try:
-            await asyncio.wait_for(ready, timeout_s)
-            return True
-        except asyncio.TimeoutError:
-            return False
+            return await ready
         finally:
+            timer.cancel()
             remove(self._fd)
 
     async def read(self, n: int, timeout_ms: int) -> bytes:
