@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from tests.procs import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_PREFIX = "opennmc ready "
@@ -63,14 +63,7 @@ class Card:
                         % (what, json.dumps(last)[:2000]))
 
     def stop(self, timeout: float = 15.0) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        return self.proc.returncode
+        return stop_process(self.proc, timeout)
 
     def __enter__(self) -> "Card":
         return self

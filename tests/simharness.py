@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from tests.procs import stop_process
 
 READY_PREFIX = "upssim ready "
 START_DEADLINE_S = 30.0
@@ -88,14 +89,7 @@ class Sim:
     # ------------------------------------------------------------------ lifetime
     def stop(self, timeout: float = 10.0) -> int:
         """SIGTERM, wait; kill if it does not stop. Returns the exit code."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout)
-        return self.proc.returncode
+        return stop_process(self.proc, timeout)
 
     def __enter__(self) -> "Sim":
         return self

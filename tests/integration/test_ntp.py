@@ -20,6 +20,7 @@ from firmware.core.sntp import SntpClient, SntpError
 from firmware.core.timesync import TimeSync
 from firmware.services import chrony
 from tests.conftest import require_tool
+from tests.procs import stop_process
 
 DEADLINE_S = 20.0
 
@@ -60,12 +61,7 @@ def chronyd_server(tmp_path):
     try:
         yield port, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         log.close()
 
 
@@ -212,10 +208,5 @@ def test_apply_reloads_a_running_chronyd(tmp_path):
         wait_for(lambda: "127.0.0.2" not in service.sources(), "source withdrawn")
         assert service.status()["last_error"] is None
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         log.close()

@@ -14,6 +14,7 @@ from pymodbus.client import ModbusSerialClient
 from firmware.core.maps import jbusp
 from tests.simharness import ROOT, start_sim
 from tools.upssim.wire import crc16
+from tests.procs import stop_process
 
 
 def ctl(sim, *args):
@@ -101,7 +102,6 @@ def test_real_device_mode_serves_a_given_tty(tmp_path):
                 time.sleep(0.005)
         assert got[:5] == bytes([1, 3, 2, 0, 31]) and crc16(got[:5]) == got[5:7], got.hex()
     finally:
-        proc.terminate()
-        proc.wait(20)
+        stop_process(proc, 20)
         os.close(master)
         os.close(slave)

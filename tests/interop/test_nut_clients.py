@@ -11,6 +11,7 @@ import pytest
 from tests.cardharness import start_card
 from tests.conftest import require_tool
 from tests.simharness import start_sim
+from tests.procs import stop_process
 
 PRIMARY = ("monprimary", "Primary-pw1")
 SECONDARY = ("monsecondary", "Secondary-pw2")
@@ -132,16 +133,6 @@ def _start_upsmon(upsmon, folder):
     return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=folder)
 
 
-def _stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
 def test_upsmon_primary_and_secondary_shut_down(chain, tmp_path):
     sim, card = chain
     upsmon = _nut_program("upsmon")
@@ -170,7 +161,7 @@ def test_upsmon_primary_and_secondary_shut_down(chain, tmp_path):
         assert "battery is low" in (tmp_path / "primary" / "upsmon.log").read_text()
     finally:
         for p in procs:
-            _stop(p)
+            stop_process(p)
         for side in ("primary", "secondary"):
             log = Path(tmp_path / side / "upsmon.log")
             if log.exists():
