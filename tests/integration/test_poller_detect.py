@@ -114,7 +114,7 @@ def test_detects_profile_and_values_match(tmp_path, profile):
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("baud", [9600, 19200])
+@pytest.mark.parametrize("baud", [2400, 9600, 19200])
 def test_finds_the_baud_rate(tmp_path, baud):
     async def body(sim):
         rig = Rig(sim)
