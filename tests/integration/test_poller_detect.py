@@ -21,6 +21,8 @@ PROFILES = {
     "modulys-gp2": ("vumap", "single", 1, 0, {}),
     "modulys-gp2-modular": ("vumap", "modular", 1, 4, {"modules": 4}),
     "modulys-gp2-parallel": ("vumap", "parallel", 3, 0, {"units": 3}),
+    # modules: the system's total, 3 units of 2 modules each
+    "modulys-gp2-modular-system": ("vumap", "modular-system", 3, 6, {"units": 3, "modules": 2}),
     "statys": ("sts", "single", 1, 0, {}),
 }
 
@@ -88,8 +90,11 @@ def test_detects_profile_and_values_match(tmp_path, profile):
             # Units and modules: one node per device the simulator answers for, same flags.
             nodes = [(u, None) for u in rig.state.units]
             nodes += [(m, u) for u in rig.state.units for m in u.modules]
-            if architecture == "parallel":
+            if architecture in ("parallel", "modular-system"):
                 assert [u.index for u in rig.state.units] == list(range(1, units + 1))
+            if architecture == "modular-system":
+                for unit in rig.state.units:
+                    assert [m.index for m in unit.modules] == list(range(1, modules // units + 1))
             if architecture == "modular":
                 assert [m.index for m in rig.state.units[0].modules] == list(range(1, modules + 1))
             base = st["base"]

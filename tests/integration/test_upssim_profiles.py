@@ -150,6 +150,28 @@ def test_modulys_parallel_units(tmp_path):
             c.close()
 
 
+def test_modulys_modular_system_units_and_modules(tmp_path):
+    with start_sim(tmp_path, profile="modulys-gp2-modular-system", baud=BAUD, units=3,
+                   modules=2) as sim:
+        c = client_for(sim)
+        try:
+            system = read_block_image(c, vumap)
+            assert system[vumap.INSTALLATION] == 0x0608, "modular parallel UPS system"
+            assert system[vumap.DEVICE_COUNT] == 3 and system[vumap.POSITIONS] == 0b111
+            for u in (1, 2, 3):
+                words = read(c, 0x0001, 15, slave=maps.unit_address(1, u))
+                assert words[vumap.INSTALLATION - 1] == 0x0801, "each unit is a modular unit"
+                assert words[vumap.DEVICE_COUNT - 1] == 2 and words[vumap.POSITIONS - 1] == 0b11
+                assert words[vumap.DEVICE_NUMBER - 1] == u
+                for m in (1, 2):
+                    words = read(c, 0x0001, 15, slave=maps.module_address(1, u, m))
+                    assert words[vumap.DEVICE_NUMBER - 1] == m
+                assert no_answer(c, maps.module_address(1, u, 3)), "unit %d has 2 modules" % u
+            assert no_answer(c, maps.unit_address(1, 4)), "no unit 4"
+        finally:
+            c.close()
+
+
 def test_statys_sources(tmp_path):
     with start_sim(tmp_path, profile="statys", baud=BAUD) as sim:
         c = client_for(sim)
@@ -179,6 +201,8 @@ def test_bad_options_are_refused(tmp_path):
         start_sim(tmp_path, profile="masterys-33-parallel", baud=BAUD, units=9)
     with pytest.raises(SimError, match="modules"):
         start_sim(tmp_path, profile="netys-rt", baud=BAUD, modules=2)
+    with pytest.raises(SimError, match="at most 24"):
+        start_sim(tmp_path, profile="modulys-gp2-modular-system", baud=BAUD, units=4, modules=7)
 
 
 def test_parity_is_checked_where_the_pty_carries_it(tmp_path):

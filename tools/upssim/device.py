@@ -44,13 +44,25 @@ class Installation:
         self.base = base
         self.units = self._count("units", units)
         self.modules = self._count("modules", modules)
+        limit = self.prof.get("max_modules")
+        if limit and self.units * self.modules > limit:
+            raise ValueError(f"--units {self.units} x --modules {self.modules} is "
+                             f"{self.units * self.modules} modules; {self.name} allows at most "
+                             f"{limit} in total")
         self.clock_offset = 0.0
         self.commands_done: list[str] = []
         self.nodes: dict[int, View] = {}
         layout = self.prof["layout"]
         self._add(View(physics, base, units=self.units, modules=self.modules))
         for u in range(1, self.units + 1):
-            self._add(View(physics, maps.unit_address(base, u), unit=u, units=self.units))
+            if layout == "modular-system":  # each unit is a modular unit with its own modules
+                self._add(View(physics, maps.unit_address(base, u), unit=u, units=self.units,
+                               modules=self.modules))
+                for m in range(1, self.modules + 1):
+                    self._add(View(physics, maps.module_address(base, u, m), unit=u, module=m,
+                                   units=self.units, modules=self.modules))
+            else:
+                self._add(View(physics, maps.unit_address(base, u), unit=u, units=self.units))
         for m in range(1, self.modules + 1):
             if layout == "modular":
                 self._add(View(physics, maps.module_address(base, 1, m), module=m,

@@ -94,8 +94,9 @@ VUMAP_FLAGS = {
     "S058": lambda v: v.p.mains_ok(),
 }
 for _n in range(1, 16):  # S096.. [n] is operating, S112.. [n] is available (level -1 devices)
+    # On a unit of a modular parallel system [n] is a module: all stop when the unit is in fault.
     VUMAP_FLAGS["S%03d" % (95 + _n)] = (lambda n: lambda v: v.children >= n and v.p.output_live()
-                                        and v.p.unit_fault != n)(_n)
+                                        and v.p.unit_fault != (v.unit or n))(_n)
     VUMAP_FLAGS["S%03d" % (111 + _n)] = (lambda n: lambda v: v.children >= n)(_n)
 
 VUMAP_ALARMS = {
@@ -171,18 +172,25 @@ def jbusp_ident(type_code: int, kva: float, serial: str, phases: int):
 
 
 def vumap_ident(reference: int, install: int, kva: float, phases: tuple[int, int], serial: str,
-                part: str):
-    """Words of the VU-MAP configuration table (0x0001..0x000F)."""
+                part: str, system_type: int = 0x01):
+    """Words of the VU-MAP configuration table (0x0001..0x000F).
+
+    T001 is installation code : device type (manual: 01:01 single unit, 08:01 or 09:01 modular
+    unit, 06:01 parallel system, 06:08 modular parallel system); system_type is the system's
+    device type byte.
+    """
     def build(v) -> dict[int, int]:
+        size = kva * v.share()
         if v.module:      # a module of a modular unit: device type 02 (not published; chosen here)
-            t001, children, number, size = (install << 8) | 0x02, 0, v.module, kva / max(1, v.modules)
-        elif v.unit:      # a unit of a parallel system: a single unit in its own right
-            t001, children, number, size = 0x0101, 0, v.unit, kva / max(1, v.units)
+            # a module of a modular parallel system belongs to a modular unit (08)
+            t001, number = ((0x08 if v.unit else install) << 8) | 0x02, v.module
+        elif v.unit:      # a unit of a parallel system: a single or, with modules, a modular unit
+            t001, number = (0x0801 if v.children else 0x0101), v.unit
         else:
-            t001, number, size = (install << 8) | 0x01, 0, kva
-            children = v.units or v.modules
+            t001, number = (install << 8) | system_type, 0
+        children = v.children
         words = {}
-        node = "-%02d" % (v.unit or v.module) if (v.unit or v.module) else ""
+        node = "".join("-%02d" % n for n in (v.unit, v.module) if n)
         for i, w in enumerate(_words(serial + node, 10, vumap.ASCII_LSB_FIRST)):
             words[vumap.SERIAL + i] = w
         for i, w in enumerate(_words(part, 10, vumap.ASCII_LSB_FIRST)):
@@ -237,6 +245,14 @@ PROFILES = {
                              "kva": 150.0, "units": (2, 10, 3),
                              "ident": vumap_ident(0x8100, 0x06, 150.0, (3, 3), "MGPP150A", "MODULYS GP 2.0 150"), "managed": None,
                              "unmanaged": VUMAP_UNMANAGED, "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS},
+    # Manual (T001 06:08): up to 4 units and 24 modules in total; modules counts per unit.
+    "modulys-gp2-modular-system": {"mapping": "vumap", "layout": "modular-system", "phases": (3, 3),
+                                   "kva": 300.0, "units": (2, 4, 2), "modules": (1, 8, 3),
+                                   "max_modules": 24,
+                                   "ident": vumap_ident(0x8100, 0x06, 300.0, (3, 3), "MGPS300A",
+                                                        "MODULYS GP 2.0 300", system_type=0x08),
+                                   "managed": None, "unmanaged": VUMAP_UNMANAGED,
+                                   "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS},
     "statys": {"mapping": "sts", "layout": "single", "phases": (3, 3), "kva": 100.0,
                "ident": sts_ident("STATYS 100A", "STS100A01"), "managed": None,
                "flags": STS_FLAGS, "alarms": STS_ALARMS, "has_battery": False},

@@ -17,13 +17,19 @@ class View:
                  units: int = 0, modules: int = 0) -> None:
         self.p, self.address, self.unit, self.module = p, address, unit, module
         self.units, self.modules = units, modules
-        # devices one level down (T002): units of a system, modules of a modular unit
-        self.children = 0 if (unit or module) else (units or modules)
+        # devices one level down (T002): units of a system, modules of a modular unit (a unit
+        # of a modular parallel system is given its module count; other units have none)
+        if module:
+            self.children = 0
+        elif unit:
+            self.children = modules
+        else:
+            self.children = units or modules
 
     def share(self) -> float:
         """This node's share of the installation's power."""
-        if self.module:
-            return 1.0 / max(1, self.modules)
+        if self.module:  # a module of unit u shares that unit's share
+            return 1.0 / max(1, self.modules) / (max(1, self.units) if self.unit else 1)
         if self.unit:
             return 1.0 / max(1, self.units)
         return 1.0
