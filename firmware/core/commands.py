@@ -5,6 +5,7 @@ carry the ranges' tables (COMMANDS); the setting poll.commands overrides or adds
 "nut.command=ADDRESS:VALUE" (decimal or 0x-hex), checked when the setting is changed.
 """
 
+from firmware.core import clock
 from firmware.core import config as _config
 
 
@@ -83,22 +84,12 @@ def command_table(map_commands, overrides=None):
 def utc_fields(epoch):
     """(year, month, day, hour, minute, second) in UTC of epoch seconds since 1970.
 
-    Integer civil-date arithmetic (H. Hinnant's days -> civil): MicroPython's time functions
-    may count from 2000, so they are not used here.
+    Integer civil-date arithmetic (clock.parts): MicroPython's time functions may count from
+    2000, so they are not used here.
     """
     if epoch < 946684800 or epoch >= 4102444800:
         raise ValueError("time %r outside 2000..2099, which the UPS clock can hold" % (epoch,))
-    days, rem = divmod(epoch, 86400)
-    z = days + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = mp + 3 if mp < 10 else mp - 9
-    y = yoe + era * 400 + (1 if m <= 2 else 0)
-    return (y, m, d, rem // 3600, (rem // 60) % 60, rem % 60)
+    return clock.parts(epoch)[:6]
 
 
 def _validate_setting(key, items):

@@ -12,7 +12,7 @@ Event logs subscribe to the event bus by source ("ups", "sts", "card").
     logs.clear("history", user="admin")        # publishes "History log cleared"
 """
 
-from firmware.core import ringlog
+from firmware.core import clock, ringlog
 from firmware.core.eventbus import LEVELS
 
 NOT_MANAGED = -32768
@@ -127,18 +127,7 @@ def _schema(kind, fields):
 
 def civil(epoch):
     """(year, month, day, hour, minute, second) of epoch seconds, without the time module."""
-    epoch = int(epoch)
-    days, rem = divmod(epoch, 86400)
-    days += 719468                      # shift the epoch to 0000-03-01 (H. Hinnant's algorithm)
-    era = days // 146097
-    doe = days - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
-    year = yoe + era * 400 + (1 if month <= 2 else 0)
-    return year, month, day, rem // 3600, rem % 3600 // 60, rem % 60
+    return clock.parts(epoch)[:6]
 
 
 def format_time(epoch, tz=None):
