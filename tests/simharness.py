@@ -138,3 +138,27 @@ def start_sim(tmp_path: Path | str, profile: str = "netys-rt", baud: int = 9600,
                        f"(exit {proc.returncode}): {line!r}; log: {log.read_text()[-2000:]}")
     fields = dict(part.split("=", 1) for part in line.split()[2:])
     return Sim(proc, fields["link"], fields["control"], log)
+
+
+def exchange_raw(link: str, baud: int, request: bytes, expected: int,
+                 deadline_s: float = 5.0) -> tuple[bytes, list[float], float]:
+    """Send one raw frame on the line and collect up to `expected` answer bytes.
+
+    Returns (bytes, arrival time of each chunk, time the request was written), so tests can check
+    the wire pacing as well as the frame.
+    """
+    import serial
+
+    with serial.Serial(link, baud, timeout=0) as port:
+        port.write(request)
+        sent = time.monotonic()
+        stamps, got = [], b""
+        end = sent + deadline_s
+        while len(got) < expected and time.monotonic() < end:
+            chunk = port.read(512)
+            if chunk:
+                stamps.append(time.monotonic())
+                got += chunk
+            else:
+                time.sleep(0.0005)
+    return got, stamps, sent

@@ -9,7 +9,7 @@ from pymodbus.client import ModbusSerialClient
 from pymodbus.exceptions import ModbusException
 
 from firmware.core.maps import jbusp
-from tests.simharness import SimError, start_sim
+from tests.simharness import SimError, exchange_raw, start_sim
 from tools.upssim.wire import crc16
 
 BAUD = 9600
@@ -199,18 +199,7 @@ def test_bytes_leave_no_faster_than_the_baud_rate(sim_normal):
     request = bytes([1, 3, 0x10, 0x60, 0, 48])
     request += crc16(request)
     expected = 5 + 96
-    with serial.Serial(sim_normal.link, BAUD, timeout=0) as port:
-        port.write(request)
-        sent = time.monotonic()
-        stamps, got = [], b""
-        end = time.monotonic() + 5
-        while len(got) < expected and time.monotonic() < end:
-            chunk = port.read(256)
-            if chunk:
-                stamps.append(time.monotonic())
-                got += chunk
-            else:
-                time.sleep(0.0005)
+    got, stamps, sent = exchange_raw(sim_normal.link, BAUD, request, expected)
     assert len(got) == expected, got.hex()
     assert crc16(got[:-2]) == got[-2:]
     char_s = 10 / BAUD
@@ -273,13 +262,7 @@ def test_noise_burst_precedes_the_answer(sim_normal):
     sim_normal.fault(noise_bytes=5)
     request = bytes([1, 3, 0x10, 0x00, 0, 1])
     request += crc16(request)
-    with serial.Serial(sim_normal.link, BAUD, timeout=0) as port:
-        port.write(request)
-        got = b""
-        end = time.monotonic() + 5
-        while len(got) < 5 + 7 and time.monotonic() < end:
-            got += port.read(64)
-            time.sleep(0.001)
+    got = exchange_raw(sim_normal.link, BAUD, request, 5 + 7)[0]
     assert len(got) == 12, got.hex()
     frame = got[5:]
     assert frame[:3] == bytes([1, 3, 2]) and crc16(frame[:-2]) == frame[-2:]

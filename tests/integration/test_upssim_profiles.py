@@ -1,15 +1,12 @@
 """Every simulator profile read with pymodbus's RTU client: identification, addressing, mapping, bits, decoding."""
 
-import time
-
 import pytest
-import serial
 from pymodbus.client import ModbusSerialClient
 from pymodbus.exceptions import ModbusException
 
 from firmware.core import decode, maps
 from firmware.core.maps import jbusp, sts, vumap
-from tests.simharness import start_sim
+from tests.simharness import exchange_raw, start_sim
 from tools.upssim.wire import crc16
 
 BAUD = 19200
@@ -229,17 +226,7 @@ def assert_paced_at_11_bits(sim):
     request = bytes([1, 3, 0, 0x40, 0, 80])
     request += crc16(request)
     expected = 5 + 160
-    with serial.Serial(sim.link, BAUD, timeout=0) as port:
-        port.write(request)
-        stamps, got = [], b""
-        end = time.monotonic() + 5
-        while len(got) < expected and time.monotonic() < end:
-            chunk = port.read(512)
-            if chunk:
-                stamps.append(time.monotonic())
-                got += chunk
-            else:
-                time.sleep(0.0005)
+    got, stamps, _sent = exchange_raw(sim.link, BAUD, request, expected)
     assert len(got) == expected and crc16(got[:-2]) == got[-2:], got.hex()
     # the first chunk holds at least one character; the rest cannot arrive faster than 11 bits each
     span = stamps[-1] - stamps[0]
