@@ -1,6 +1,6 @@
 """Serial line transport for the Modbus master on CPython: pyserial for setup, asyncio for I/O.
 
-Implements the transport interface documented in firmware/core/modbus/master.py over a real device
+Implements the transport interface documented in firmware/modbus/master.py over a real device
 (/dev/ttyS0, /dev/ttyUSB0, /dev/serial0) or a pseudo-terminal path made by the simulator. The file
 descriptor is non-blocking and watched with the event loop's add_reader/add_writer, so waiting for
 a UPS answer never blocks the loop that also serves SNMP, HTTP and NUT. Line settings go through

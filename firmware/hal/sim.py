@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 
-from firmware.core import config as config_mod
+from firmware.settings import config as config_mod
 
 _REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BOARD_DIR = os.path.join(_REPOSITORY, "board")

@@ -16,7 +16,7 @@ import stat
 
 import pytest
 
-from firmware.core import config_store
+from firmware.settings import store as config_store
 from tests.cardcli import cli, cli_json, cli_ok, events, texts
 from tests.cardharness import start_card
 

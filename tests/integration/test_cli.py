@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from firmware import cli
-from firmware.core import config
+from firmware.settings import config
 from tests.cardharness import ROOT, start_card
 from tests.simharness import start_sim
 

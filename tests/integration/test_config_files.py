@@ -12,10 +12,10 @@ import stat
 import subprocess
 import sys
 
-from firmware.core import config_store
-from firmware.core.config import SIM_BOARD_DEFAULTS, Config
-from firmware.core.config_backup import export_backup, restore_backup
-from firmware.core.eventbus import EventBus
+from firmware.settings import store as config_store
+from firmware.settings.config import SIM_BOARD_DEFAULTS, Config
+from firmware.settings.backup import export_backup, restore_backup
+from firmware.state.bus import EventBus
 from tests.conftest import require_tool
 
 SECRETS = {"smtp.password": "Mail-Pw-3141", "radius.primary_secret": "Radius-Sec-2718",
@@ -25,7 +25,7 @@ LOGINS = {"auth.admin_password": "Admin-Pw-5772", "auth.users": ["ops:Ops-Pw-693
 
 SAVE_TWICE = """
 import sys
-from firmware.core.config import Config
+from firmware.settings.config import Config
 cfg = Config(sys.argv[1])
 cfg.save()
 cfg.update({"poll.rate": 4})

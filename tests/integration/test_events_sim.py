@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import time
 
-from firmware.core.alarms import AlarmTable
-from firmware.core.clock import Clock, epoch_of
-from firmware.core.events import EventEngine
-from firmware.core.timesync import TimeSync
+from firmware.events.alarms import AlarmTable
+from firmware.clock.clock import Clock, epoch_of
+from firmware.events.engine import EventEngine
+from firmware.clock.timesync import TimeSync
 from tests.integration.test_poller_rig import Rig, run
 from tests.simharness import start_sim
 

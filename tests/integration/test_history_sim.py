@@ -16,12 +16,12 @@ import time
 
 import pytest
 
-from firmware.core.config import Config
-from firmware.core.eventbus import EventBus
-from firmware.core.history import Clock, ExtendedAggregator, HistorySampler
-from firmware.core.logs import UPS_FIELDS, Logs, extract, format_time, to_fixed
-from firmware.core.model import UpsState
-from firmware.core.poller import Poller
+from firmware.settings.config import Config
+from firmware.state.bus import EventBus
+from firmware.logs.samplers import Clock, ExtendedAggregator, HistorySampler
+from firmware.logs.logs import UPS_FIELDS, Logs, extract, format_time, to_fixed
+from firmware.state.ups import UpsState
+from firmware.ups.poller import Poller
 from firmware.hal.serial_port import SerialTransport
 from tests.simharness import start_sim
 

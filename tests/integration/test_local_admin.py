@@ -15,7 +15,7 @@ import socket
 import stat
 import time
 
-from firmware.services.local_admin import AdminError, LocalAdmin, call, read_status
+from firmware.admin.local_socket import AdminError, LocalAdmin, call, read_status
 
 
 async def handler(op: str, args: dict, user: str) -> object:

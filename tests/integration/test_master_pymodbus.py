@@ -13,9 +13,9 @@ import pytest
 pymodbus_server = pytest.importorskip("pymodbus.server")
 from pymodbus.simulator import DataType, SimData, SimDevice  # noqa: E402
 
-from firmware.core.modbus import rtu  # noqa: E402
-from firmware.core.modbus.crc import append  # noqa: E402
-from firmware.core.modbus.master import Master  # noqa: E402
+from firmware.modbus import rtu  # noqa: E402
+from firmware.modbus.crc import append  # noqa: E402
+from firmware.modbus.master import Master  # noqa: E402
 from firmware.hal.serial_port import SerialTransport  # noqa: E402
 
 SLAVE = 1

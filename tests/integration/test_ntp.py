@@ -14,11 +14,11 @@ import time
 
 import pytest
 
-from firmware.core.clock import Clock, epoch_of
-from firmware.core.eventbus import EventBus
-from firmware.core.sntp import SntpClient, SntpError
-from firmware.core.timesync import TimeSync
-from firmware.services import chrony
+from firmware.clock.clock import Clock, epoch_of
+from firmware.state.bus import EventBus
+from firmware.clock.sntp import SntpClient, SntpError
+from firmware.clock.timesync import TimeSync
+from firmware.clock import chrony
 from tests.conftest import require_tool
 from tests.procs import stop_process
 
@@ -145,7 +145,7 @@ def test_sntp_rejects_a_reply_to_another_request(chronyd_server):
     """A reply whose origin is not our transmit time (here: a replayed one) is refused."""
     port, _proc = chronyd_server
     wait_for(lambda: _answers(port), "chronyd answering NTP")
-    from firmware.core import sntp
+    from firmware.clock import sntp
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(5)
         t1 = sntp.to_ntp_ms(int(time.time() * 1000))

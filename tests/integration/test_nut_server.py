@@ -4,10 +4,10 @@ garbage, floods of idle connections), with a UpsState filled by hand."""
 import asyncio
 import os
 
-from firmware.core.config import Config
-from firmware.core.eventbus import EventBus
-from firmware.core.model import UpsState
-from firmware.core.nut_server import NutServer
+from firmware.settings.config import Config
+from firmware.state.bus import EventBus
+from firmware.state.ups import UpsState
+from firmware.nut.server import NutServer
 
 DEADLINE = 20.0
 
@@ -294,7 +294,7 @@ def test_stale_data_over_tcp():
 
 def test_card_admin_account_and_its_password_change():
     async def main():
-        from firmware.app import App, load_board
+        from firmware.card.card import App, load_board
 
         board = load_board("sim")
         cfg = Config(None, board_defaults=board.config_defaults())

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from firmware.core import eventbus
-from firmware.core.commands import CommandError
+from firmware.state import bus as eventbus
+from firmware.ups.commands import CommandError
 from tests.integration.test_poller_rig import Rig, run
 from tests.simharness import start_sim
 

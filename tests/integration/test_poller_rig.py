@@ -10,10 +10,10 @@ import asyncio
 import time
 from typing import Any, Callable
 
-from firmware.core.config import Config
-from firmware.core.eventbus import EventBus
-from firmware.core.model import UpsState
-from firmware.core.poller import Poller
+from firmware.settings.config import Config
+from firmware.state.bus import EventBus
+from firmware.state.ups import UpsState
+from firmware.ups.poller import Poller
 from firmware.hal.serial_port import SerialTransport
 
 DEADLINE_S = 30.0   # generous: the machine runs other suites at the same time

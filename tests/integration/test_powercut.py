@@ -7,7 +7,7 @@ POWERCUT_CUTS sets the number of cuts (default 30, a few seconds).
 import os
 import random
 
-from firmware.core.ringlog import RingLog
+from firmware.logs.ringlog import RingLog
 from tools.bench import powercut
 
 

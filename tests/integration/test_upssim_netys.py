@@ -8,7 +8,7 @@ import serial
 from pymodbus.client import ModbusSerialClient
 from pymodbus.exceptions import ModbusException
 
-from firmware.core.maps import jbusp
+from firmware.ups.maps import jbusp
 from tests.simharness import SimError, exchange_raw, start_sim
 from tools.upssim.wire import crc16
 

@@ -4,8 +4,8 @@ import pytest
 from pymodbus.client import ModbusSerialClient
 from pymodbus.exceptions import ModbusException
 
-from firmware.core import decode, maps
-from firmware.core.maps import jbusp, sts, vumap
+from firmware.ups import decode, maps
+from firmware.ups.maps import jbusp, sts, vumap
 from tests.simharness import exchange_raw, start_sim
 from tools.upssim.wire import crc16
 

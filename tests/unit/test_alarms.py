@@ -1,13 +1,13 @@
-"""Tests for firmware.core.alarms: the active alarm table fed by the event engine."""
+"""Tests for firmware.events.alarms: the active alarm table fed by the event engine."""
 
 import json
 import unittest
 
-from firmware.core.alarms import AlarmTable
-from firmware.core.clock import Clock, epoch_of
-from firmware.core.eventbus import EventBus
-from firmware.core.events import EventEngine
-from firmware.core.model import Node, UpsState
+from firmware.events.alarms import AlarmTable
+from firmware.clock.clock import Clock, epoch_of
+from firmware.state.bus import EventBus
+from firmware.events.engine import EventEngine
+from firmware.state.ups import Node, UpsState
 
 PORTABLE = True
 

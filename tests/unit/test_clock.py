@@ -1,11 +1,11 @@
-"""Tests for firmware.core.clock: calendar arithmetic, zones, DST rules at each switch, setting."""
+"""Tests for firmware.clock.clock: calendar arithmetic, zones, DST rules at each switch, setting."""
 
 import unittest
 
-from firmware.core import clock as ck
-from firmware.core.clock import Clock, dst_active, epoch_of, parts
-from firmware.core.config import ConfigError
-from firmware.core.eventbus import EventBus
+from firmware.clock import clock as ck
+from firmware.clock.clock import Clock, dst_active, epoch_of, parts
+from firmware.settings.config import ConfigError
+from firmware.state.bus import EventBus
 
 PORTABLE = True
 

@@ -1,10 +1,10 @@
-"""Tests for firmware/core/commands.py: override parsing, tables, event wording, setting checks."""
+"""Tests for firmware/ups/commands.py: override parsing, tables, event wording, setting checks."""
 
 import unittest
 
-from firmware.core import commands
-from firmware.core.commands import CommandError, command_table, parse_override, parse_overrides
-from firmware.core.config import Config, ConfigError
+from firmware.ups import commands
+from firmware.ups.commands import CommandError, command_table, parse_override, parse_overrides
+from firmware.settings.config import Config, ConfigError
 
 PORTABLE = True
 

@@ -1,4 +1,4 @@
-"""Unit tests for firmware/core/config.py: defaults, bounds, files, checksum fallback, resets."""
+"""Unit tests for firmware/settings/config.py: defaults, bounds, files, checksum fallback, resets."""
 
 import json
 import unittest
@@ -8,9 +8,10 @@ try:
 except ImportError:  # pragma: no cover - MicroPython
     import uos as os  # type: ignore
 
-from firmware.core import config, config_store, passwords
-from firmware.core.config import SCHEMA, SIM_BOARD_DEFAULTS, Config, ConfigError, parse_assignment
-from firmware.core.eventbus import EventBus
+from firmware.settings import config, store as config_store
+from firmware.accounts import passwords
+from firmware.settings.config import SCHEMA, SIM_BOARD_DEFAULTS, Config, ConfigError, parse_assignment
+from firmware.state.bus import EventBus
 from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True

@@ -1,12 +1,12 @@
-"""Unit tests for firmware/core/config_backup.py: export without secrets, all-or-nothing restore."""
+"""Unit tests for firmware/settings/backup.py: export without secrets, all-or-nothing restore."""
 
 import json
 import unittest
 
-from firmware.core import config, config_store
-from firmware.core.config import Config
-from firmware.core.config_backup import check_backup, export_backup, restore_backup
-from firmware.core.eventbus import EventBus
+from firmware.settings import config, store as config_store
+from firmware.settings.config import Config
+from firmware.settings.backup import check_backup, export_backup, restore_backup
+from firmware.state.bus import EventBus
 
 PORTABLE = True
 

@@ -1,9 +1,9 @@
-"""Unit tests for firmware/core/config_store.py: canonical JSON, checksum, file parsing."""
+"""Unit tests for firmware/settings/store.py: canonical JSON, checksum, file parsing."""
 
 import json
 import unittest
 
-from firmware.core import config_store
+from firmware.settings import store as config_store
 
 PORTABLE = True
 

@@ -2,7 +2,7 @@
 
 import unittest
 
-from firmware.core.modbus import crc
+from firmware.modbus import crc
 
 PORTABLE = True
 

@@ -2,8 +2,8 @@
 
 import unittest
 
-from firmware.core import decode
-from firmware.core.maps import load
+from firmware.ups import decode
+from firmware.ups.maps import load
 
 JBUSP = load("jbusp")
 VUMAP = load("vumap")

@@ -1,12 +1,12 @@
-"""Tests for firmware.core.events and firmware.core.catalogue: UpsState commits -> events."""
+"""Tests for firmware.events.engine and firmware.state.catalogue: UpsState commits -> events."""
 
 import json
 import unittest
 
-from firmware.core import catalogue
-from firmware.core.eventbus import EventBus
-from firmware.core.events import EventEngine, parse_flag_name
-from firmware.core.model import Node, UpsState
+from firmware.state import catalogue
+from firmware.state.bus import EventBus
+from firmware.events.engine import EventEngine, parse_flag_name
+from firmware.state.ups import Node, UpsState
 
 PORTABLE = True
 

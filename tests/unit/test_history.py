@@ -1,4 +1,4 @@
-"""Unit tests for firmware/core/history.py: sampling, stale skipping, extended min/max/avg."""
+"""Unit tests for firmware/logs/samplers.py: sampling, stale skipping, extended min/max/avg."""
 
 import unittest
 
@@ -7,12 +7,12 @@ try:
 except ImportError:  # pragma: no cover
     import uasyncio as asyncio  # type: ignore
 
-from firmware import compat
-from firmware.core.config import Config
-from firmware.core.eventbus import EventBus
-from firmware.core.history import Clock, ExtendedAggregator, HistorySampler
-from firmware.core.logs import Logs
-from firmware.core.model import UpsState
+from firmware.platform import compat
+from firmware.settings.config import Config
+from firmware.state.bus import EventBus
+from firmware.logs.samplers import Clock, ExtendedAggregator, HistorySampler
+from firmware.logs.logs import Logs
+from firmware.state.ups import UpsState
 from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True

@@ -1,12 +1,12 @@
-"""Unit tests for firmware/core/logs.py: the five logs, queries, CSV, clear/schema/interval events."""
+"""Unit tests for firmware/logs/logs.py: the five logs, queries, CSV, clear/schema/interval events."""
 
 import unittest
 
-from firmware.core import logs as logs_mod
-from firmware.core import ringlog
-from firmware.core.config import Config
-from firmware.core.eventbus import EventBus, make_event
-from firmware.core.logs import Logs, civil, format_time
+from firmware.logs import logs as logs_mod
+from firmware.logs import ringlog
+from firmware.settings.config import Config
+from firmware.state.bus import EventBus, make_event
+from firmware.logs.logs import Logs, civil, format_time
 from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True

@@ -2,8 +2,8 @@
 
 import unittest
 
-from firmware.core import names
-from firmware.core.maps import load
+from firmware.state import names
+from firmware.ups.maps import load
 
 MAPPINGS = ("jbusp", "vumap", "sts")
 LEVELS = ("I", "W", "C", None)
@@ -21,7 +21,7 @@ def _covered(mapping, address):
 
 
 class MapShapeTest(unittest.TestCase):
-    """Every map module follows the format of firmware.core.maps."""
+    """Every map module follows the format of firmware.ups.maps."""
 
     def test_blocks_are_well_formed(self):
         for name in MAPPINGS:

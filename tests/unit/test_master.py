@@ -7,10 +7,10 @@ import json
 import struct
 import unittest
 
-from firmware import compat
-from firmware.core.modbus import master as mm
-from firmware.core.modbus import rtu
-from firmware.core.modbus.crc import append
+from firmware.platform import compat
+from firmware.modbus import master as mm
+from firmware.modbus import rtu
+from firmware.modbus.crc import append
 
 PORTABLE = True
 

@@ -2,7 +2,7 @@
 
 import unittest
 
-from firmware.core.modbus import mbap
+from firmware.modbus import mbap
 
 PORTABLE = True
 

@@ -2,8 +2,9 @@
 
 import unittest
 
-from firmware.core import decode, names
-from firmware.core.maps import load
+from firmware.ups import decode
+from firmware.state import names
+from firmware.ups.maps import load
 
 MAPPINGS = ("jbusp", "vumap", "sts")
 ALLOWED = "abcdefghijklmnopqrstuvwxyz0123456789-LN"

@@ -1,11 +1,13 @@
-"""NUT protocol sessions (firmware/core/nut_protocol.py) and accounts (nut_users.py)."""
+"""NUT protocol sessions (firmware/nut/protocol.py) and accounts (nut_users.py)."""
 
 import unittest
 
-from firmware.core import config, nut_users, passwords
-from firmware.core.model import UpsState
-from firmware.core.nut_protocol import Call, NutContext, NutSession
-from firmware.core.nut_text import format_value, quote, split_words
+from firmware.settings import config
+from firmware.nut import users as nut_users
+from firmware.accounts import passwords
+from firmware.state.ups import UpsState
+from firmware.nut.protocol import Call, NutContext, NutSession
+from firmware.nut.text import format_value, quote, split_words
 
 PORTABLE = True
 

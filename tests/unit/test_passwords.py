@@ -1,9 +1,9 @@
-"""Unit tests for firmware/core/passwords.py with published test vectors."""
+"""Unit tests for firmware/accounts/passwords.py with published test vectors."""
 
 import binascii
 import unittest
 
-from firmware.core import passwords
+from firmware.accounts import passwords
 
 PORTABLE = True
 

@@ -1,10 +1,10 @@
-"""Tests for firmware/core/pollplan.py: wire cost model, merging, splitting, reading."""
+"""Tests for firmware/ups/pollplan.py: wire cost model, merging, splitting, reading."""
 
 import unittest
 
-from firmware.core import pollplan
-from firmware.core.modbus.rtu import ModbusException
-from firmware.core.pollplan import PollPlan, Read, merge_blocks, read_all, read_cost_us
+from firmware.ups import pollplan
+from firmware.modbus.rtu import ModbusException
+from firmware.ups.pollplan import PollPlan, Read, merge_blocks, read_all, read_cost_us
 
 PORTABLE = True
 

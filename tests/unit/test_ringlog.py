@@ -1,4 +1,4 @@
-"""Unit tests for firmware/core/ringlog.py: slots, head finding, torn slots, wrap, schema change."""
+"""Unit tests for firmware/logs/ringlog.py: slots, head finding, torn slots, wrap, schema change."""
 
 import struct
 import unittest
@@ -8,8 +8,8 @@ try:
 except ImportError:  # pragma: no cover - MicroPython
     import uos as os  # type: ignore
 
-from firmware.core import ringlog
-from firmware.core.ringlog import RingLog
+from firmware.logs import ringlog
+from firmware.logs.ringlog import RingLog
 from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True

@@ -2,8 +2,8 @@
 
 import unittest
 
-from firmware.core.modbus import rtu
-from firmware.core.modbus.crc import append
+from firmware.modbus import rtu
+from firmware.modbus.crc import append
 
 PORTABLE = True
 

@@ -1,9 +1,9 @@
-"""Tests for firmware.core.sntp: timestamps, request/reply bytes, validation, offset and delay."""
+"""Tests for firmware.clock.sntp: timestamps, request/reply bytes, validation, offset and delay."""
 
 import binascii
 import unittest
 
-from firmware.core import sntp
+from firmware.clock import sntp
 
 PORTABLE = True
 

@@ -12,7 +12,7 @@ def make_dir(prefix):
         import tempfile
         return tempfile.mkdtemp(prefix=prefix)
     except ImportError:  # pragma: no cover - MicroPython's virtual file system
-        from firmware import compat
+        from firmware.platform import compat
         path = "/%s%d" % (prefix, compat.ticks_us())
         os.mkdir(path)
         return path

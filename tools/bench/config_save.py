@@ -9,9 +9,9 @@ import os
 import tempfile
 import time
 
-from firmware.core import passwords
-from firmware.core.config import SCHEMA, Config
-from firmware.core.config_backup import export_backup
+from firmware.accounts import passwords
+from firmware.settings.config import SCHEMA, Config
+from firmware.settings.backup import export_backup
 
 
 def _per_call_ms(fn, rounds: int) -> float:

@@ -14,9 +14,9 @@ import resource
 import statistics
 import time
 
-from firmware.core.config import Config
-from firmware.core.model import UpsState
-from firmware.core.nut_server import NutServer
+from firmware.settings.config import Config
+from firmware.state.ups import UpsState
+from firmware.nut.server import NutServer
 
 
 def _state() -> UpsState:

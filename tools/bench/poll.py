@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from firmware.core import pollplan  # noqa: E402
-from firmware.core.config import Config  # noqa: E402
-from firmware.core.eventbus import EventBus  # noqa: E402
-from firmware.core.model import UpsState  # noqa: E402
-from firmware.core.poller import Poller  # noqa: E402
+from firmware.ups import pollplan  # noqa: E402
+from firmware.settings.config import Config  # noqa: E402
+from firmware.state.bus import EventBus  # noqa: E402
+from firmware.state.ups import UpsState  # noqa: E402
+from firmware.ups.poller import Poller  # noqa: E402
 from firmware.hal.serial_port import SerialTransport  # noqa: E402
 from tests.simharness import start_sim  # noqa: E402
 

@@ -25,8 +25,8 @@ import sys
 import tempfile
 import time
 
-from firmware.core.config import Config
-from firmware.core.ringlog import RingLog
+from firmware.settings.config import Config
+from firmware.logs.ringlog import RingLog
 
 FMT = "<IQ"
 FIELDS = ("seq", "check")

@@ -19,8 +19,8 @@ import os
 import sys
 import tempfile
 
-from firmware.core.eventbus import EventBus, make_event
-from firmware.core.logs import Logs
+from firmware.state.bus import EventBus, make_event
+from firmware.logs.logs import Logs
 
 HISTORY_PER_DAY = 86400 // 60        # log.history_interval default 60 s
 EXTENDED_PER_DAY = 24 * 60 // 60     # log.extended_interval default 60 min

@@ -2,7 +2,7 @@
 //
 //   node tools/mpy/run.mjs tests/unit/test_rtu.py
 //
-// Copies the portable firmware (firmware/__init__.py, firmware/compat.py, firmware/core/**) and the
+// Copies the portable firmware (firmware/__init__.py, firmware/platform/compat.py, firmware/core/**) and the
 // unittest stand-in (tools/mpy/unittest.py) into the interpreter's /lib, and tests/unit/*.py into
 // /tests, imports the test module and runs it from an asyncio task (the port has no asyncio.run
 // and a top-level await can hang). Exit status: 0 when every test passed, 1 when any failed or
@@ -67,8 +67,7 @@ const mp = await loadMicroPython({
 
 const FS = mp.FS;
 copyFile(FS, path.join(ROOT, "firmware", "__init__.py"), "/lib/firmware/__init__.py");
-copyFile(FS, path.join(ROOT, "firmware", "compat.py"), "/lib/firmware/compat.py");
-copyTree(FS, path.join(ROOT, "firmware", "core"), "/lib/firmware/core");
+for (const pkg of ["platform", "state", "settings", "accounts", "modbus", "ups", "events", "logs", "clock", "nut"]) copyTree(FS, path.join(ROOT, "firmware", pkg), `/lib/firmware/${pkg}`);
 copyFile(FS, path.join(HERE, "unittest.py"), "/lib/unittest.py");
 copyTree(FS, path.dirname(testPath), "/tests");
 

@@ -1,6 +1,6 @@
 """Register images of the simulated devices (system, units, modules) and the pymodbus datastore that serves them.
 
-Every slave address of the installation (addressing scheme in firmware/core/maps/__init__.py) answers
+Every slave address of the installation (addressing scheme in firmware/ups/maps/__init__.py) answers
 its own image, built from the map tables: identification words from the profile, status and alarm
 bits from physical facts, measurements from NUT-named values through the map's scale (0xFFFF where
 the range does not manage a value), and the UPS's own clock. Reads outside the map's blocks answer
@@ -21,7 +21,7 @@ from pymodbus.constants import ExcCodes
 from pymodbus.datastore import ModbusServerContext
 from pymodbus.exceptions import NoSuchIdException
 
-from firmware.core import decode, maps
+from firmware.ups import decode, maps
 from tools.upssim.physics import Physics
 from tools.upssim.profiles import EXTRA_RANGES, PROFILES
 from tools.upssim.values import View, clock_time, clock_words, encode_clamped, nut_values

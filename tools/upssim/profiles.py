@@ -1,14 +1,14 @@
 """Simulated UPS/STS ranges: which map, which architecture, identification words and what each status bit means.
 
-The addresses, bits and scales come from the map tables in firmware/core/maps (shared with the card);
+The addresses, bits and scales come from the map tables in firmware/ups/maps (shared with the card);
 this module only says, per range, which physical facts drive which manual acronym and which
 measurements the range does not manage (those read 0xFFFF, e.g. L2/L3 on a single-phase NETYS).
 """
 
 from __future__ import annotations
 
-from firmware.core import decode
-from firmware.core.maps import jbusp, sts, vumap
+from firmware.ups import decode
+from firmware.ups.maps import jbusp, sts, vumap
 
 # ---------------------------------------------------------------- what drives each status/alarm bit
 def _general(v) -> bool:
@@ -117,7 +117,7 @@ VUMAP_ALARMS = {
 for _n in range(1, 16):  # A096.. [n] in general alarm
     VUMAP_ALARMS["A%03d" % (95 + _n)] = _child_fault(_n)
 
-# STS (acronyms of firmware/core/maps/sts.py): source 1 is the model's mains, source 2 an
+# STS (acronyms of firmware/ups/maps/sts.py): source 1 is the model's mains, source 2 an
 # alternate supply that is always there; the STS has no battery.
 STS_FLAGS = {
     "S000": lambda v: v.p.mains_ok(),                        # source 1 OK

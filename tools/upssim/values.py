@@ -6,7 +6,7 @@ import calendar
 import time
 from collections.abc import Sequence
 
-from firmware.core import decode
+from firmware.ups import decode
 from tools.upssim.physics import Physics
 
 

@@ -1,0 +1,229 @@
+"""NUT network server (port 3493): asyncio TCP front end of nut_protocol, bounded and robust.
+
+Frame layout (see nut_protocol for the words):
+
+    client -> card   <request line>\\n            at most 512 bytes, else ERR TOO-LONG and close
+    card -> client   <reply line>\\n ...          one reply (or one BEGIN/END LIST block) per line
+
+Limits that keep memory bounded on a small board: nut.max_clients connections (one more gets
+ERR ACCESS-DENIED and is closed), nut.idle_timeout seconds without a request closes a connection,
+MAX_BAD_LINES malformed lines in a row close it, and a client that does not read its replies is
+dropped after the same idle timeout. Logged-in clients form the manual's "Client table".
+"""
+
+import asyncio
+
+from firmware.platform import compat
+from firmware.nut import protocol as nut_protocol, users as nut_users
+from firmware.nut.protocol import MAX_LINE, NutContext, NutSession
+
+MAX_BAD_LINES = 10
+READ_CHUNK = 256
+
+
+def _error_code(exc):
+    """The protocol error for a failed command; the poller may name one (exc.nut_error)."""
+    code = getattr(exc, "nut_error", None)
+    return code if isinstance(code, str) and code else "INSTCMD-FAILED"
+
+
+class NutServer:
+    def __init__(self, config, state, bus=None, command=None, commands=None,
+                 description="Unavailable", fixed=None, idle_timeout_s=None, admin_secret=None):
+        """command: async fn(name, value) that raises on failure; commands: fn() -> names.
+
+        admin_secret: fn() -> the card admin's password hash; the account "admin" (primary, every
+        command) then exists in NUT too, unless nut.users defines its own "admin".
+        """
+        self.port = config.get("nut.port")
+        self.bind = config.get("nut.bind")
+        self.max_clients = config.get("nut.max_clients")
+        self.idle_timeout_s = idle_timeout_s or config.get("nut.idle_timeout")
+        self.bus = bus
+        self._command = command
+        self._config = config
+        self._admin_secret = admin_secret
+        self.ctx = NutContext(state, self._accounts(), commands=commands, description=description,
+                              on_fsd=self._on_fsd, fixed=fixed)
+        config.subscribe(self._config_changed)
+        self._server = None
+        self._tasks = set()
+        self.connections = 0
+        self.refused = 0
+        self.dropped = 0
+        self.commands_run = 0
+        self.commands_failed = 0
+
+    # --- life cycle ----------------------------------------------------------------------
+    async def start(self):
+        self._server = await asyncio.start_server(self._serve, self.bind, self.port)
+        sockets = getattr(self._server, "sockets", None)
+        if sockets:  # CPython: learn the real port when 0 (ephemeral) was asked for
+            self.port = sockets[0].getsockname()[1]
+        return self.port
+
+    async def stop(self):
+        if self._server is not None:
+            self._server.close()
+            for task in list(self._tasks):
+                task.cancel()
+            await self._server.wait_closed()
+            self._server = None
+
+    def status(self):
+        return {
+            "enabled": True,
+            "listening": self._server is not None,
+            "bind": self.bind,
+            "port": self.port,
+            "fsd": self.ctx.fsd,
+            "connections": self.connections,
+            "refused": self.refused,
+            "dropped": self.dropped,
+            "commands_run": self.commands_run,
+            "commands_failed": self.commands_failed,
+            "clients": [s.status() for s in self.ctx.logins()],
+            "sessions": len(self.ctx.sessions),
+        }
+
+    def _accounts(self):
+        users = nut_users.parse_users(self._config.get("nut.users"))
+        secret = self._admin_secret() if self._admin_secret is not None else None
+        if secret and "admin" not in users:
+            users["admin"] = nut_users.User("admin", secret, "primary", None)
+        return users
+
+    def _config_changed(self, changed, via, user):
+        if "nut.users" in changed or "auth.admin_password" in changed:
+            self.ctx.users = self._accounts()
+
+    def _on_fsd(self, session):
+        if self.bus is not None:
+            self.bus.card("W", "nut.fsd", "Forced shutdown requested by NUT client %s (%s)"
+                          % (session.address, session.username))
+
+    # --- one connection -------------------------------------------------------------------
+    async def _serve(self, reader, writer):
+        task = asyncio.current_task() if hasattr(asyncio, "current_task") else None
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            await self._serve_session(reader, writer)
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:  # one broken connection must never stop the server
+            print("nut: connection error:", repr(exc))
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+            try:
+                writer.close()
+                if hasattr(writer, "wait_closed"):
+                    await writer.wait_closed()
+            except Exception:
+                pass
+
+    async def _serve_session(self, reader, writer):
+        peer = writer.get_extra_info("peername")
+        address = peer[0] if isinstance(peer, (tuple, list)) and peer else str(peer)
+        if len(self.ctx.sessions) >= self.max_clients:
+            self.refused += 1
+            await self._send(writer, ["ERR ACCESS-DENIED too many connections"])
+            return
+        self.connections += 1
+        session = NutSession(self.ctx, address)
+        self.ctx.sessions.append(session)
+        try:
+            await self._loop(session, reader, writer)
+        finally:
+            self.ctx.sessions.remove(session)
+
+    async def _read(self, reader):
+        return await reader.read(READ_CHUNK)
+
+    async def _loop(self, session, reader, writer):
+        buf = b""
+        bad = 0
+        while not session.closing:
+            try:
+                chunk = await asyncio.wait_for(self._read(reader), self.idle_timeout_s)
+            except asyncio.TimeoutError:
+                self.dropped += 1
+                await self._send(writer, ["ERR TIMEOUT idle connection closed"])
+                return
+            if not chunk:
+                return
+            buf += chunk
+            while not session.closing:
+                end = buf.find(b"\n")
+                if end < 0:
+                    break
+                raw, buf = buf[:end], buf[end + 1:]
+                if len(raw) > MAX_LINE:
+                    return await self._too_long(writer)
+                replies, ok = await self._answer(session, raw)
+                bad = 0 if ok else bad + 1
+                if not await self._send(writer, replies):
+                    return
+                if bad >= MAX_BAD_LINES:
+                    self.dropped += 1
+                    await self._send(writer, ["ERR INVALID-ARGUMENT too many bad requests"])
+                    return
+            if len(buf) > MAX_LINE:
+                return await self._too_long(writer)
+
+    async def _too_long(self, writer):
+        # Why close: the rest of an over-long line cannot be told from a new request.
+        self.dropped += 1
+        await self._send(writer, ["ERR TOO-LONG line longer than %d bytes" % MAX_LINE])
+
+    async def _answer(self, session, raw):
+        """(reply lines, well-formed?) for one raw line."""
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        try:
+            line = raw.decode()
+        except UnicodeError:
+            return ["ERR INVALID-ARGUMENT"], False
+        if any(ord(c) < 32 and c != "\t" for c in line):
+            return ["ERR INVALID-ARGUMENT"], False
+        reply = session.handle(line)
+        if isinstance(reply, nut_protocol.Call):
+            return await self._run_call(session, reply), True
+        return reply, not (len(reply) == 1 and reply[0].startswith("ERR UNKNOWN-COMMAND"))
+
+    async def _run_call(self, session, call):
+        if call.tracking_id is not None:
+            compat.create_task(self._run_tracked(session, call))
+            return ["OK TRACKING " + call.tracking_id]
+        return session.finish_call(call, await self._execute(call))
+
+    async def _run_tracked(self, session, call):
+        session.finish_call(call, await self._execute(call))
+
+    async def _execute(self, call):
+        """None when the command went out, else the protocol error code."""
+        if self._command is None:
+            return "CMD-NOT-SUPPORTED"
+        try:
+            await self._command(call.command, call.value)
+        except Exception as exc:
+            self.commands_failed += 1
+            print("nut: command %s failed: %s" % (call.command, exc))
+            return _error_code(exc)
+        self.commands_run += 1
+        return None
+
+    async def _send(self, writer, lines):
+        if not lines:
+            return True
+        writer.write(("\n".join(lines) + "\n").encode())
+        try:
+            await asyncio.wait_for(self._drain(writer), self.idle_timeout_s)
+        except (asyncio.TimeoutError, OSError):
+            self.dropped += 1
+            return False
+        return True
+
+    async def _drain(self, writer):
+        await writer.drain()

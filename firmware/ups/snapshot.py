@@ -1,0 +1,63 @@
+"""One device's register image -> NUT values and flags, and the system -> units -> modules tree.
+
+Pure functions over the map tables (through decode.py); the poller commits what they return.
+"""
+
+from firmware.ups import decode
+from firmware.state.ups import Node
+
+MAX_UNITS = 15
+
+
+def decode_node(m, image):
+    """(values, statuses, alarms, device) of one device's image: identity, measures, clock,
+    flags with their acronym and level, ups.status and ups.alarm."""
+    values, device = decode.decode_identity(m, image)
+    values = dict(values)
+    values.update(decode.decode_measures(m, image, device.get("factor", 1)))
+    values.update(decode.clock_values(decode.decode_clock(m, image)))
+    statuses = decode.decode_flags(m.STATUS, image)
+    alarms = decode.decode_flags(m.ALARMS, image)
+    values["ups.status"] = decode.ups_status(m, statuses, alarms, values)
+    alarm = decode.ups_alarm(alarms)
+    if alarm:
+        values["ups.alarm"] = alarm
+    return values, statuses, alarms, device
+
+
+def _fill(node, m, image):
+    node.values, node.statuses, node.alarms, _device = decode_node(m, image)
+    node.registers = dict(image)
+    return node
+
+
+def build_units(m, device, images):
+    """[Node, ...]: units with their modules; images are keyed (unit, module), (0, 0) the system.
+
+    A single modular UPS is unit 1 itself (the system's image); units of a parallel system
+    reported but not present appear with present=False.
+    """
+    units = {}
+    arch = device.get("architecture", "single")
+    if arch == "modular":
+        units[1] = _fill(Node(1, "unit"), m, images.get((0, 0), {}))
+    for (unit, module), image in sorted(images.items()):
+        if unit == 0:
+            continue
+        if module:
+            parent = units.get(unit)
+            if parent is None:
+                parent = units[unit] = Node(unit, "unit")
+            parent.modules.append(_fill(Node(module, "module"), m, image))
+        else:
+            node = _fill(Node(unit, "unit"), m, image)
+            if unit in units:
+                node.modules = units[unit].modules
+            units[unit] = node
+    if arch == "parallel" and device.get("present"):
+        count = device.get("units") or 0
+        for u in range(1, min(MAX_UNITS, count) + 1):
+            if u not in units:
+                units[u] = Node(u, "unit")
+                units[u].present = False
+    return [units[k] for k in sorted(units)]
