@@ -11,7 +11,7 @@ import tty
 import pytest
 from pymodbus.client import ModbusSerialClient
 
-from firmware.ups.maps import jbusp
+from tools.upssim.registers import jbusp
 from tests.simharness import ROOT, start_sim
 from tools.upssim.wire import crc16
 from tests.procs import stop_process

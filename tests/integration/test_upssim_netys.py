@@ -1,4 +1,8 @@
-"""The simulator's netys-rt profile read with pymodbus's own RTU client over the pseudo-terminal."""
+"""The simulator's netys-rt profile read with pymodbus's own RTU client over the pseudo-terminal.
+
+Addresses and bits are the simulator's own JBUSP tables (the manual's); the card's map is checked
+against the simulator separately, through the wire (test_sim_witness*.py).
+"""
 
 import calendar
 import time
@@ -8,11 +12,12 @@ import serial
 from pymodbus.client import ModbusSerialClient
 from pymodbus.exceptions import ModbusException
 
-from firmware.ups.maps import jbusp
+from tools.upssim.registers import jbusp
 from tests.simharness import SimError, exchange_raw, start_sim
 from tools.upssim.wire import crc16
 
 BAUD = 9600
+IDENT, STATUS_BASE, ALARM_BASE, MEASURE_BASE = 0x1000, 0x1020, 0x1040, 0x1060
 
 
 @pytest.fixture(scope="module")
@@ -51,33 +56,31 @@ def bit(words, base, address, bit_no):
 
 
 def status_bit(client, acronym):
-    row = next(r for r in jbusp.STATUS if r[0] == acronym)
-    words = read(client, jbusp.STATUS_BASE, 4)
-    return bit(words, jbusp.STATUS_BASE, row[1], row[2])
+    words = read(client, STATUS_BASE, 4)
+    return bit(words, STATUS_BASE, *jbusp.flag_position(acronym))
 
 
 def alarm_bit(client, acronym):
-    row = next(r for r in jbusp.ALARMS if r[0] == acronym)
-    words = read(client, jbusp.ALARM_BASE, 4)
-    return bit(words, jbusp.ALARM_BASE, row[1], row[2])
+    words = read(client, ALARM_BASE, 4)
+    return bit(words, ALARM_BASE, *jbusp.flag_position(acronym))
 
 
 def measure(words, acronym):
     row = next(r for r in jbusp.MEASURES if r[0] == acronym)
-    return words[row[1] - jbusp.MEASURE_BASE]
+    return words[row[1] - MEASURE_BASE]
 
 
 def test_identification_is_netys_rt(sim_normal, client):
-    words = read(client, jbusp.IDENT, 12)
+    words = read(client, IDENT, 12)
     assert words[0] == 31, "T00 UPS type: NETYS RT"
-    assert jbusp.TYPES[words[0]][0] == "NETYS RT"
+    assert jbusp.UPS_TYPES[words[0]] == "NETYS RT"
     serial_no = b"".join(bytes([w & 0xFF, w >> 8]) for w in words[3:8]).decode()
     assert serial_no.strip() and serial_no.isprintable()
 
 
 def test_measurements_follow_the_physics(sim_normal, client):
     sim_normal.set(load=40, battery_charge=80, input_voltage=228)
-    words = read(client, jbusp.MEASURE_BASE, 48)
+    words = read(client, MEASURE_BASE, 48)
     phys = sim_normal.state()["physics"]
     assert measure(words, "M00") == 40
     assert measure(words, "M03") == 40
@@ -92,9 +95,9 @@ def test_measurements_follow_the_physics(sim_normal, client):
 
 
 def test_registers_equal_the_state_image(sim_normal, client):
-    words = read(client, jbusp.MEASURE_BASE, 48)
+    words = read(client, MEASURE_BASE, 48)
     image = sim_normal.registers()
-    assert [image[jbusp.MEASURE_BASE + i] for i in range(48)] == words
+    assert [image[MEASURE_BASE + i] for i in range(48)] == words
 
 
 def test_unmapped_address_is_exception_2(sim_normal, client):
@@ -106,11 +109,11 @@ def test_unmapped_address_is_exception_2(sim_normal, client):
 
 def test_unknown_slave_gets_no_answer(sim_normal, client):
     try:
-        rr = client.read_holding_registers(jbusp.IDENT, count=1, device_id=9)
+        rr = client.read_holding_registers(IDENT, count=1, device_id=9)
     except ModbusException:
         rr = None  # timed out: nobody answers at that address, as on a real bus
     assert rr is None or (rr.isError() and getattr(rr, "exception_code", None) is None), rr
-    assert read(client, jbusp.IDENT, 1) == [31], "the real slave still answers"
+    assert read(client, IDENT, 1) == [31], "the real slave still answers"
 
 
 def test_mains_failure_sets_on_battery_and_returns(sim_normal, client):
@@ -118,7 +121,7 @@ def test_mains_failure_sets_on_battery_and_returns(sim_normal, client):
     sim_normal.scenario("mains-failure")
     assert status_bit(client, "S05"), "S05 on battery after mains failure"
     assert alarm_bit(client, "A05")
-    words = read(client, jbusp.MEASURE_BASE, 48)
+    words = read(client, MEASURE_BASE, 48)
     runtime = sim_normal.state()["physics"]["battery_runtime_min"]
     assert abs(measure(words, "M23") - runtime) <= 1, "remaining backup time on battery"
     sim_normal.scenario("mains-return")
@@ -181,7 +184,7 @@ def test_commands_act_and_are_refused_when_remote_disabled(sim_normal, client):
 
 
 def test_clock_runs_and_accepts_a_write(sim_normal, client):
-    start, count = jbusp.CLOCK
+    start, count, _layout = jbusp.CLOCK
     words = read(client, start, count)
     now = time.gmtime()
     assert words[3] + 2000 == now.tm_year and words[2] >> 8 == now.tm_mon
@@ -215,7 +218,7 @@ def test_wrong_baud_gets_no_valid_answer(sim_normal):
     c = ModbusSerialClient(port=sim_normal.link, baudrate=19200, timeout=0.5, retries=0)
     assert c.connect()
     try:
-        rr = c.read_holding_registers(jbusp.IDENT, count=12, device_id=1)
+        rr = c.read_holding_registers(IDENT, count=12, device_id=1)
         assert rr.isError(), rr
     except ModbusException:
         pass
@@ -229,17 +232,17 @@ def test_wrong_baud_gets_no_valid_answer(sim_normal):
 def test_faults_crc_silence_wrong_slave_noise(sim_normal, client):
     sim_normal.fault(silence=True)
     with pytest.raises(ModbusException):
-        rr = client.read_holding_registers(jbusp.IDENT, count=1, device_id=1)
+        rr = client.read_holding_registers(IDENT, count=1, device_id=1)
         if rr.isError():
             raise ModbusException(str(rr))
     sim_normal.fault(crc_error_rate=1.0)
     with pytest.raises(ModbusException):
-        rr = client.read_holding_registers(jbusp.IDENT, count=1, device_id=1)
+        rr = client.read_holding_registers(IDENT, count=1, device_id=1)
         if rr.isError():
             raise ModbusException(str(rr))
     sim_normal.fault(wrong_slave=True)
     with pytest.raises(ModbusException):
-        rr = client.read_holding_registers(jbusp.IDENT, count=1, device_id=1)
+        rr = client.read_holding_registers(IDENT, count=1, device_id=1)
         if rr.isError():
             raise ModbusException(str(rr))
     counters = sim_normal.state()["line"]["counters"]
@@ -249,13 +252,13 @@ def test_faults_crc_silence_wrong_slave_noise(sim_normal, client):
     answered = 0
     for _ in range(12):
         try:
-            rr = client.read_holding_registers(jbusp.IDENT, count=1, device_id=1)
+            rr = client.read_holding_registers(IDENT, count=1, device_id=1)
             answered += not rr.isError()
         except ModbusException:
             pass
     assert 0 < answered < 12, answered
     sim_normal.fault()
-    assert read(client, jbusp.IDENT, 1) == [31]
+    assert read(client, IDENT, 1) == [31]
 
 
 def test_noise_burst_precedes_the_answer(sim_normal):
@@ -307,4 +310,4 @@ def test_garbage_and_bad_crc_are_dropped_then_the_next_request_answers(sim_norma
     counters = sim_normal.wait_for(
         lambda st: st["line"]["counters"]["bad_frames"] >= before + 2, what="bad frames counted")
     assert counters["line"]["counters"]["bad_frames"] >= before + 2
-    assert read(client, jbusp.IDENT, 1) == [31]
+    assert read(client, IDENT, 1) == [31]

@@ -1,16 +1,59 @@
-"""Every simulator profile read with pymodbus's RTU client: identification, addressing, mapping, bits, decoding."""
+"""Every simulator profile read with pymodbus's RTU client: identification, addressing, mapping, bits, measures.
+
+Words are read back through the simulator's own tables (the manual's addresses, bits and
+scales); the card's maps are checked against the simulator through the wire elsewhere
+(test_sim_witness*.py).
+"""
 
 import pytest
 from pymodbus.client import ModbusSerialClient
 from pymodbus.exceptions import ModbusException
 
-from firmware.ups import decode, maps
-from firmware.ups.maps import jbusp, sts, vumap
 from tests.simharness import exchange_raw, start_sim
+from tools.upssim import encoding
+from tools.upssim.registers import jbusp, sts, vumap
 from tools.upssim.wire import crc16
 
 BAUD = 19200
 IDENT_BLOCK = {"jbusp": (0x1000, 12), "vumap": (0x0001, 15), "sts": (0x0100, 10)}
+TYPE_CODE = 0x1000                                            # JBUSP T00 "UPS TYPE"
+T001, T002, T003, T004, T014, T015 = 0x0001, 0x0002, 0x0003, 0x0004, 0x000E, 0x000F   # VU-MAP
+
+
+def unit_address(u, base=1):
+    return base + u
+
+
+def module_address(u, m, base=1):
+    return base + 16 * u + m
+
+
+def active_flags(tables, image):
+    """Acronyms whose bit is set in image, by the simulator's table positions."""
+    out = set()
+    for acronym, _level, _text in tables.STATUS_ROWS + tables.ALARM_ROWS:
+        address, bit = tables.flag_position(acronym)
+        if image.get(address, 0) >> bit & 1:
+            out.add(acronym)
+    return out
+
+
+def measure(tables, image, acronym, t014=0):
+    """Physical value of a measurement row, None when it reads 0xFFFF."""
+    row = next(r for r in tables.measure_rows(t014) if r[0] == acronym)
+    _acronym, address, unit, fmt, _quantity = row
+    raw = image[address]
+    if raw == encoding.NOT_MANAGED:
+        return None
+    if encoding.signed(unit, fmt) and raw & 0x8000:
+        raw -= 0x10000
+    return raw / encoding.multiplier(unit, fmt)
+
+
+def text(image, start, words, first_in_lsb):
+    data = b"".join(bytes([w & 0xFF, w >> 8]) if first_in_lsb else bytes([w >> 8, w & 0xFF])
+                    for w in (image[start + i] for i in range(words)))
+    return data.rstrip(b"\0").decode()
 
 
 def client_for(sim, parity="N"):
@@ -26,9 +69,9 @@ def read(c, address, count, slave=1):
 
 
 def read_block_image(c, m, slave=1):
-    """{address: word} of every block of a map, as the card would read them."""
+    """{address: word} of every block of the simulator's tables."""
     image = {}
-    for _name, start, count, _when in m.BLOCKS:
+    for _name, start, count in m.BLOCKS:
         for i, w in enumerate(read(c, start, count, slave)):
             image[start + i] = w
     return image
@@ -56,11 +99,9 @@ def test_jbusp_single(tmp_path, profile, type_code, phases):
         c = client_for(sim)
         try:
             image = read_block_image(c, jbusp)
-            assert image[jbusp.TYPE_CODE] == type_code
-            assert jbusp.TYPES[type_code][3] == phases
-            values = decode.decode_measures(jbusp, image)
+            assert image[TYPE_CODE] == type_code
             phys = sim.state()["physics"]
-            assert values["battery.charge"] == round(phys["battery_charge"])
+            assert measure(jbusp, image, "M04") == round(phys["battery_charge"])
             l3 = image[0x1062]
             assert (l3 == 0xFFFF) == (phases == 1), "L3 load managed only on three-phase units"
             other_mappings_answer_exception_2(c, "jbusp")
@@ -74,20 +115,20 @@ def test_masterys_parallel_units(tmp_path):
         c = client_for(sim)
         try:
             system = read_block_image(c, jbusp)
-            assert system[jbusp.TYPE_CODE] == 256, "MASTERYS 3/3 SYSTEM"
-            statuses = decode.decode_flags(jbusp.STATUS, system)
+            assert system[TYPE_CODE] == 256, "MASTERYS 3/3 SYSTEM"
+            statuses = active_flags(jbusp, system)
             assert "S30" in statuses
             assert [u for u in ("S32", "S33", "S34", "S35", "S36", "S37") if u in statuses] == \
                 ["S32", "S33", "S34", "S35"], "units 1..4 present"
             for u in range(1, 5):
-                words = read(c, jbusp.IDENT, 3, slave=maps.unit_address(1, u))
+                words = read(c, 0x1000, 3, slave=unit_address(u))
                 assert words[2] == u, "T02 module number of unit %d" % u
-            assert no_answer(c, maps.unit_address(1, 5)), "no unit 5"
+            assert no_answer(c, unit_address(5)), "no unit 5"
             sim.set(unit_fault=3)
-            alarms = decode.decode_flags(jbusp.ALARMS, read_block_image(c, jbusp))
+            alarms = active_flags(jbusp, read_block_image(c, jbusp))
             assert "A34" in alarms and "A00" in alarms and "A33" not in alarms
-            unit3 = decode.decode_flags(jbusp.ALARMS, read_block_image(c, jbusp, slave=4))
-            unit2 = decode.decode_flags(jbusp.ALARMS, read_block_image(c, jbusp, slave=3))
+            unit3 = active_flags(jbusp, read_block_image(c, jbusp, slave=4))
+            unit2 = active_flags(jbusp, read_block_image(c, jbusp, slave=3))
             assert "A00" in unit3 and "A00" not in unit2
         finally:
             c.close()
@@ -98,20 +139,20 @@ def test_modulys_single_vumap(tmp_path):
         c = client_for(sim)
         try:
             image = read_block_image(c, vumap)
-            assert image[vumap.REFERENCE_CODE] == 0x8100
-            assert image[vumap.FACTOR_REGISTER] == 1
-            assert image[vumap.INSTALLATION] == 0x0101
-            factor = decode.measure_factor(vumap, image)
-            values = decode.decode_measures(vumap, image, factor)
+            assert image[T015] == 0x8100 == vumap.REFERENCE_CODES["MODULYS GP 2.0"]
+            assert image[T014] == 1
+            assert image[T001] == 0x0101, "single unit"
             phys = sim.state()["physics"]
-            assert values["battery.charge"] == round(phys["battery_charge"])
-            assert values["output.frequency"] == pytest.approx(phys["output_frequency"])
-            assert "dc.voltage" not in values, "not managed -> 0xFFFF"
+            assert measure(vumap, image, "M022", 1) == round(phys["battery_charge"])
+            assert measure(vumap, image, "M013", 1) == pytest.approx(phys["output_frequency"])
+            assert measure(vumap, image, "M016", 1) == pytest.approx(phys["battery_voltage"],
+                                                                     abs=0.05), "T014=1: V*10"
+            assert measure(vumap, image, "M028", 1) is None, "not managed -> 0xFFFF"
+            assert text(image, 0x001A, 10, False) == "MODULYS GP 2.0 25"
             other_mappings_answer_exception_2(c, "vumap")
             sim.scenario("mains-failure")
-            alarms = decode.decode_flags(vumap.ALARMS, read_block_image(c, vumap))
+            alarms = active_flags(vumap, read_block_image(c, vumap))
             assert "A019" in alarms, "operating on battery"
-            assert "OB" in decode.ups_status(vumap, {}, alarms).split()
         finally:
             c.close()
 
@@ -121,12 +162,12 @@ def test_modulys_modular_modules(tmp_path):
         c = client_for(sim)
         try:
             unit = read_block_image(c, vumap)
-            assert unit[vumap.INSTALLATION] == 0x0801 and unit[vumap.DEVICE_COUNT] == 3
-            assert unit[vumap.POSITIONS] == 0b111
+            assert unit[T001] == 0x0801 and unit[T002] == 3
+            assert unit[T003] == 0b111
             for m in range(1, 4):
-                words = read(c, 0x0001, 15, slave=maps.module_address(1, 1, m))
-                assert words[vumap.DEVICE_NUMBER - 1] == m
-            assert no_answer(c, maps.module_address(1, 1, 4))
+                words = read(c, 0x0001, 15, slave=module_address(1, m))
+                assert words[T004 - 1] == m
+            assert no_answer(c, module_address(1, 4))
         finally:
             c.close()
 
@@ -136,12 +177,12 @@ def test_modulys_parallel_units(tmp_path):
         c = client_for(sim)
         try:
             system = read_block_image(c, vumap)
-            assert system[vumap.INSTALLATION] == 0x0601 and system[vumap.DEVICE_COUNT] == 2
+            assert system[T001] == 0x0601 and system[T002] == 2
             for u in (1, 2):
-                words = read(c, 0x0001, 15, slave=maps.unit_address(1, u))
-                assert words[vumap.DEVICE_NUMBER - 1] == u
+                words = read(c, 0x0001, 15, slave=unit_address(u))
+                assert words[T004 - 1] == u
             sim.set(unit_fault=2)
-            alarms = decode.decode_flags(vumap.ALARMS, read_block_image(c, vumap))
+            alarms = active_flags(vumap, read_block_image(c, vumap))
             assert "A097" in alarms and "A096" not in alarms
         finally:
             c.close()
@@ -153,18 +194,18 @@ def test_modulys_modular_system_units_and_modules(tmp_path):
         c = client_for(sim)
         try:
             system = read_block_image(c, vumap)
-            assert system[vumap.INSTALLATION] == 0x0608, "modular parallel UPS system"
-            assert system[vumap.DEVICE_COUNT] == 3 and system[vumap.POSITIONS] == 0b111
+            assert system[T001] == 0x0608, "modular parallel UPS system"
+            assert system[T002] == 3 and system[T003] == 0b111
             for u in (1, 2, 3):
-                words = read(c, 0x0001, 15, slave=maps.unit_address(1, u))
-                assert words[vumap.INSTALLATION - 1] == 0x0801, "each unit is a modular unit"
-                assert words[vumap.DEVICE_COUNT - 1] == 2 and words[vumap.POSITIONS - 1] == 0b11
-                assert words[vumap.DEVICE_NUMBER - 1] == u
+                words = read(c, 0x0001, 15, slave=unit_address(u))
+                assert words[T001 - 1] == 0x0801, "each unit is a modular unit"
+                assert words[T002 - 1] == 2 and words[T003 - 1] == 0b11
+                assert words[T004 - 1] == u
                 for m in (1, 2):
-                    words = read(c, 0x0001, 15, slave=maps.module_address(1, u, m))
-                    assert words[vumap.DEVICE_NUMBER - 1] == m
-                assert no_answer(c, maps.module_address(1, u, 3)), "unit %d has 2 modules" % u
-            assert no_answer(c, maps.unit_address(1, 4)), "no unit 4"
+                    words = read(c, 0x0001, 15, slave=module_address(u, m))
+                    assert words[T004 - 1] == m
+                assert no_answer(c, module_address(u, 3)), "unit %d has 2 modules" % u
+            assert no_answer(c, unit_address(4)), "no unit 4"
         finally:
             c.close()
 
@@ -174,16 +215,16 @@ def test_statys_sources(tmp_path):
         c = client_for(sim)
         try:
             image = read_block_image(c, sts)
-            ident = decode.decode_ascii(image, sts.REFERENCE, 10, sts.ASCII_LSB_FIRST)
-            assert ident.startswith("STATYS")
-            statuses = decode.decode_flags(sts.STATUS, image)
+            assert text(image, 0x0100, 10, False).startswith("STATYS")
+            statuses = active_flags(sts, image)
             assert "S023" in statuses and "S045" in statuses, "load on S1, remote enabled"
+            assert measure(sts, image, "M006") == pytest.approx(50.0), "S1 frequency, ##.#"
             other_mappings_answer_exception_2(c, "sts")
             sim.scenario("mains-failure")
-            statuses = decode.decode_flags(sts.STATUS, read_block_image(c, sts))
+            statuses = active_flags(sts, read_block_image(c, sts))
             assert "S024" in statuses and "S003" in statuses and "S019" not in statuses
             sim.set(remote_disabled=True)
-            statuses = decode.decode_flags(sts.STATUS, read_block_image(c, sts))
+            statuses = active_flags(sts, read_block_image(c, sts))
             assert "S045" not in statuses
             address, value = sts.COMMANDS["beeper.mute"]
             rr = c.write_register(address, value, device_id=1)
@@ -207,7 +248,7 @@ def test_parity_is_checked_where_the_pty_carries_it(tmp_path):
         if sim.state()["line"]["parity_observable"]:
             c = client_for(sim, parity="E")
             try:
-                assert read(c, vumap.REFERENCE_CODE, 1) == [0x8100]
+                assert read(c, T015, 1) == [0x8100]
             finally:
                 c.close()
             c = client_for(sim, parity="N")

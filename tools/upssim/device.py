@@ -1,15 +1,24 @@
 """Register images of the simulated devices (system, units, modules) and the pymodbus datastore that serves them.
 
-Every slave address of the installation (addressing scheme in firmware/ups/maps/__init__.py) answers
-its own image, built from the map tables: identification words from the profile, status and alarm
-bits from physical facts, measurements from NUT-named values through the map's scale (0xFFFF where
-the range does not manage a value), and the UPS's own clock. Reads outside the map's blocks answer
-exception 2 (illegal data address), as a real device does, so detection can tell the mappings apart.
+Every slave address of the installation answers its own image, built from the simulator's own
+register tables (registers/): identification words from the profile, status and alarm bits from
+physical facts (flags.py), measurements from physical quantities (quantities.py) through the
+unit and format the manual prints for each row (0xFFFF where the range does not manage it), and
+the UPS's own clock. Reads outside the tables' blocks answer exception 2 (illegal data address),
+as a real device does, so detection can tell the mappings apart.
 
-Writes: function 0x06 to a COMMANDS register acts on the model; a write of the CLOCK block (0x10, or
-0x06 word by word) sets the UPS clock. While remote controls are disabled a command is refused with
-exception 1 (illegal function: "the server is in the wrong state for this request", Modbus spec).
-A wrong value for a command register answers exception 3; a write anywhere else answers exception 2.
+The manual does not say how the devices of a system are addressed. The simulator's choice, the
+scheme the card uses too (a shared convention):
+
+    the system (or the single device)  -> slave address BASE (--slave, default 1)
+    unit u of a parallel system        -> BASE + u
+    module m of unit u                 -> BASE + 16 * u + m   (a single modular UPS is unit 1)
+
+Writes: function 0x06 to a command register acts on the model; a write of the clock block (0x10,
+or 0x06 word by word) sets the UPS clock. While remote controls are disabled a command is refused
+with exception 1 (illegal function: "the server is in the wrong state for this request", Modbus
+spec). A wrong value for a command register answers exception 3; a write anywhere else answers
+exception 2.
 """
 
 from __future__ import annotations
@@ -21,10 +30,12 @@ from pymodbus.constants import ExcCodes
 from pymodbus.datastore import ModbusServerContext
 from pymodbus.exceptions import NoSuchIdException
 
-from firmware.ups import decode, maps
+from tools.upssim import registers
+from tools.upssim.encoding import (NOT_MANAGED, clock_time, clock_words, encode, multiplier,
+                                   set_bit, signed)
 from tools.upssim.physics import Physics
-from tools.upssim.profiles import EXTRA_RANGES, PROFILES
-from tools.upssim.values import View, clock_time, clock_words, encode_clamped, nut_values
+from tools.upssim.profiles import PROFILES
+from tools.upssim.quantities import Node, quantities
 
 LOAD_OFF_DELAY_S = 30.0  # load.off.delay / shutdown.return: seconds before the load goes off
 
@@ -39,7 +50,7 @@ class Installation:
         self.name = profile
         self.prof = PROFILES[profile]
         self.mapping = self.prof["mapping"]
-        self.m = maps.load(self.mapping)
+        self.tables = registers.load(self.mapping)
         self.p = physics
         self.base = base
         self.units = self._count("units", units)
@@ -51,28 +62,30 @@ class Installation:
                              f"{limit} in total")
         self.clock_offset = 0.0
         self.commands_done: list[str] = []
-        self.nodes: dict[int, View] = {}
-        layout = self.prof["layout"]
-        self._add(View(physics, base, units=self.units, modules=self.modules))
+        self.nodes: dict[int, Node] = {}
+        self._lay_out(physics, base, self.prof["layout"])
+        self.readable = registers.readable(self.tables)
+        self.measurement_words = registers.measurement_words(self.tables)
+        self.commands = {(addr, value): name for name, (addr, value) in
+                         self.tables.COMMANDS.items()}
+        self.command_addresses = {addr for addr, _value in self.commands}
+        self.clock = self.tables.CLOCK        # (address, words, layout)
+        self._rows: dict[int, list[tuple[str, int, int, bool, str]]] = {}
+
+    def _lay_out(self, physics: Physics, base: int, layout: str) -> None:
+        """One node per slave address of the installation (see the module docstring)."""
+        self._add(Node(physics, base, units=self.units, modules=self.modules))
         for u in range(1, self.units + 1):
             if layout == "modular-system":  # each unit is a modular unit with its own modules
-                self._add(View(physics, maps.unit_address(base, u), unit=u, units=self.units,
-                               modules=self.modules))
+                self._add(Node(physics, base + u, unit=u, units=self.units, modules=self.modules))
                 for m in range(1, self.modules + 1):
-                    self._add(View(physics, maps.module_address(base, u, m), unit=u, module=m,
+                    self._add(Node(physics, base + 16 * u + m, unit=u, module=m,
                                    units=self.units, modules=self.modules))
             else:
-                self._add(View(physics, maps.unit_address(base, u), unit=u, units=self.units))
-        for m in range(1, self.modules + 1):
-            if layout == "modular":
-                self._add(View(physics, maps.module_address(base, 1, m), module=m,
-                               modules=self.modules))
-        self.readable = self._readable()
-        self.commands = {(addr, value): name for name, (addr, value) in
-                         getattr(self.m, "COMMANDS", {}).items()}
-        self.command_addresses = {addr for addr, _value in self.commands}
-        clock = getattr(self.m, "CLOCK", None)
-        self.clock = tuple(clock) if clock else None
+                self._add(Node(physics, base + u, unit=u, units=self.units))
+        if layout == "modular":
+            for m in range(1, self.modules + 1):
+                self._add(Node(physics, base + 16 + m, module=m, modules=self.modules))
 
     def _count(self, key: str, given: int | None) -> int:
         spec = self.prof.get(key)
@@ -86,75 +99,76 @@ class Installation:
             raise ValueError(f"--{key} must be {low}..{high} for {self.name}")
         return n
 
-    def _add(self, view: View) -> None:
-        self.nodes[view.address] = view
-
-    def _readable(self) -> set[int]:
-        addrs: set[int] = set()
-        for _name, start, count, _when in self.m.BLOCKS:
-            addrs.update(range(start, start + count))
-        for start, count in EXTRA_RANGES.get(self.mapping, ()):
-            addrs.update(range(start, start + count))
-        clock = getattr(self.m, "CLOCK", None)
-        if clock:
-            addrs.update(range(clock[0], clock[0] + clock[1]))
-        return addrs
+    def _add(self, node: Node) -> None:
+        self.nodes[node.address] = node
 
     # ------------------------------------------------------------------ images
-    def flags(self, view: View) -> tuple[list[str], list[str]]:
+    def flags(self, node: Node) -> tuple[list[str], list[str]]:
         """Active status and alarm acronyms of a node."""
         fs, fa = self.prof["flags"], self.prof["alarms"]
-        return ([a for a, f in fs.items() if f(view)], [a for a, f in fa.items() if f(view)])
+        return ([a for a, f in fs.items() if f(node)], [a for a, f in fa.items() if f(node)])
 
-    def image(self, view: View) -> dict[int, int]:
-        words = {a: 0 for a in self.readable}
-        words.update(self.prof["ident"](view))
-        statuses, alarms = self.flags(view)
-        for rows, active in ((self.m.STATUS, set(statuses)), (self.m.ALARMS, set(alarms))):
-            for row in rows:
-                decode.set_flag(words, row, row[0] in active)
-        values = nut_values(view, self.prof["kva"], self.prof["phases"])
+    def measure_rows(self, t014: int) -> list[tuple[str, int, int, bool, str]]:
+        """(acronym, address, multiplier, signed, quantity) of the rows this range manages."""
+        if t014 not in self._rows:
+            managed = self.prof.get("managed")
+            unmanaged = self.prof.get("unmanaged", ())
+            self._rows[t014] = [
+                (acronym, address, multiplier(unit, fmt), signed(unit, fmt), quantity)
+                for acronym, address, unit, fmt, quantity in self.tables.measure_rows(t014)
+                if (managed is None or acronym in managed) and acronym not in unmanaged]
+        return self._rows[t014]
+
+    def measures(self, node: Node, t014: int) -> list[tuple[int, int, bool, str, float | None]]:
+        """(address, multiplier, signed, quantity, value) of a node's managed rows."""
+        values = quantities(node, self.prof["kva"], self.prof["phases"][1])
         if self.prof.get("runtime_on_battery_only") and not self.p.on_battery():
-            # JBUSP UPSs report no remaining backup time on mains (NUT's socomec_jbus reads
-            # 0x1077 = 0xFFFF as "on line")
-            values.pop("battery.runtime", None)
-        managed = self.prof.get("managed")
-        unmanaged = self.prof.get("unmanaged", ())
-        factor = decode.measure_factor(self.m, words)  # VU-MAP T014 = 1: factored rows *10
-        factored = getattr(self.m, "FACTORED", ())
-        for row in self.m.MEASURES:
-            acronym, address, nut_name, scale, signed = row
-            value = values.get(nut_name)
-            if (managed is not None and acronym not in managed) or acronym in unmanaged:
-                value = None
-            words[address] = encode_clamped(row, value, factor if acronym in factored else 1)
-        if self.clock:
-            start, count = self.clock
-            for i, w in enumerate(clock_words(self.mapping, self.now(), count)):
-                words[start + i] = w
+            values.pop("runtime_min", None)
+        return [(address, mult, sign, quantity, values.get(quantity))
+                for _acronym, address, mult, sign, quantity in self.measure_rows(t014)]
+
+    def _t014(self, words: dict[int, int]) -> int:
+        """VU-MAP T014 of an image: the device's own factor word says which format column
+        applies (0 for the mappings that have none)."""
+        return words.get(getattr(self.tables, "T014_ADDRESS", -1), 0)
+
+    def image(self, node: Node) -> dict[int, int]:
+        words = {a: 0 for a in self.readable}
+        # "Value -1 means that the measurement is not managed by the UPS": every measurement
+        # word reads -1 unless a managed row fills it (the table's empty rows too).
+        words.update(dict.fromkeys(self.measurement_words, NOT_MANAGED))
+        words.update(self.prof["ident"](node))
+        statuses, alarms = self.flags(node)
+        for acronym in statuses + alarms:
+            address, bit = self.tables.flag_position(acronym)
+            set_bit(words, address, bit, True)
+        t014 = self._t014(words)
+        for address, mult, sign, _quantity, value in self.measures(node, t014):
+            words[address] = encode(value, mult, sign)
+        start, count, layout = self.clock
+        for i, word in enumerate(clock_words(layout, self.now(), count)):
+            words[start + i] = word
         return words
 
     def now(self) -> float:
         return time.time() + self.clock_offset
 
     def unfed(self) -> list[str]:
-        """Measurement rows this simulator has no value for (they read 0xFFFF)."""
-        values = nut_values(self.nodes[self.base], self.prof["kva"], self.prof["phases"])
-        managed = self.prof.get("managed")
-        unmanaged = self.prof.get("unmanaged", ())
-        return [r[0] + ":" + r[2] for r in self.m.MEASURES if r[2] not in values
-                and (managed is None or r[0] in managed) and r[0] not in unmanaged]
+        """Managed rows the simulator has no quantity for (they read 0xFFFF)."""
+        values = quantities(self.nodes[self.base], self.prof["kva"], self.prof["phases"][1])
+        return [f"{acronym}:{quantity}" for acronym, _a, _m, _s, quantity in self.measure_rows(0)
+                if quantity not in values]
 
     # ------------------------------------------------------------------ Modbus access
     def read(self, slave: int, address: int, count: int) -> list[int] | ExcCodes:
-        view = self.nodes[slave]
+        node = self.nodes[slave]
         if any(a not in self.readable for a in range(address, address + count)):
             return ExcCodes.ILLEGAL_ADDRESS
-        words = self.image(view)
+        words = self.image(node)
         return [words.get(a, 0) for a in range(address, address + count)]
 
     def write(self, slave: int, address: int, values: Sequence[int]) -> ExcCodes | None:
-        if self.clock and self.clock[0] <= address < self.clock[0] + self.clock[1]:
+        if self.clock[0] <= address < self.clock[0] + self.clock[1]:
             return self._write_clock(slave, address, values)
         if len(values) != 1 or address not in self.command_addresses:
             return ExcCodes.ILLEGAL_ADDRESS
@@ -167,13 +181,13 @@ class Installation:
         return None
 
     def _write_clock(self, slave: int, address: int, values: Sequence[int]) -> ExcCodes | None:
-        start, count = self.clock
+        start, count, layout = self.clock
         if address + len(values) > start + count:
             return ExcCodes.ILLEGAL_ADDRESS
-        words = clock_words(self.mapping, self.now(), count)
+        words = clock_words(layout, self.now(), count)
         words[address - start: address - start + len(values)] = list(values)
         try:
-            self.clock_offset = clock_time(self.mapping, words) - time.time()
+            self.clock_offset = clock_time(layout, words) - time.time()
         except ValueError:
             return ExcCodes.ILLEGAL_VALUE
         return None
@@ -215,13 +229,22 @@ class Installation:
         p.advance(0.0)
 
     def status(self) -> dict:
-        """Per-slave raw images and active flags, JSON-safe."""
+        """Per slave: active flags, the measured quantities it publishes, its raw image (JSON-safe).
+
+        "measures" is in the simulator's own terms (quantities.py names, physical units): what
+        the device puts on the wire, before the register's rounding; a quantity it does not
+        publish (its row reads 0xFFFF) is absent.
+        """
         out = {}
-        for address, view in self.nodes.items():
-            words = self.image(view)
-            statuses, alarms = self.flags(view)
+        for address, node in self.nodes.items():
+            words = self.image(node)
+            statuses, alarms = self.flags(node)
+            t014 = self._t014(words)
+            published = {quantity: value for *_row, quantity, value in self.measures(node, t014)
+                         if value is not None}
             out[str(address)] = {
-                "unit": view.unit, "module": view.module, "statuses": statuses, "alarms": alarms,
+                "unit": node.unit, "module": node.module, "statuses": statuses, "alarms": alarms,
+                "measures": {q: round(v, 4) for q, v in sorted(published.items())},
                 "registers": {"0x%04X" % a: w for a, w in sorted(words.items())},
             }
         return out
