@@ -5,6 +5,7 @@ MicroPython 1.27 from the npm registry), which exits non-zero when any test fail
 """
 
 import fcntl
+import json
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_tool
+from tools.mpy import manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER_DIR = ROOT / "tools" / "mpy"
@@ -61,7 +63,8 @@ def test_portable_unit_tests_pass_under_micropython(node: str, name: str) -> Non
         capture_output=True,
         text=True,
         timeout=150,
-        env={**os.environ, "MPY_TEST_DEADLINE_MS": "120000"},
+        env={**os.environ, "MPY_TEST_DEADLINE_MS": "120000",
+             "MPY_FILES": json.dumps(manifest.files())},
     )
     report = f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
     assert done.returncode == 0, report

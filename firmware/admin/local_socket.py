@@ -28,7 +28,9 @@ import os
 import socket
 import stat
 import struct
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
+
+from firmware.admin.args import OpError
 
 SOCKET_NAME = "opennmc.sock"
 MAX_REQUEST = 256 * 1024           # a configuration backup is about 10 KiB
@@ -37,17 +39,6 @@ HANDLER_TIMEOUT_S = 30.0
 MAX_CLIENTS = 4
 
 Handler = Callable[[str, dict, str], Awaitable[object]]
-
-
-class AdminError(Exception):
-    """A request the card refuses ("usage") or cannot carry out ("failed")."""
-
-    def __init__(self, message: str, kind: str = "usage", detail: object = None) -> None:
-        """Refuse a request with a message for the user and optional structured detail."""
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-        self.detail = detail
 
 
 def peer_user(writer: asyncio.StreamWriter) -> str:
@@ -66,18 +57,18 @@ def peer_user(writer: asyncio.StreamWriter) -> str:
 
 
 def parse_request(line: bytes) -> tuple[str, dict]:
-    """(op, args) of one request line; AdminError for anything else."""
+    """(op, args) of one request line; OpError for anything else."""
     if not line.strip():
         return "status", {}
     try:
         request = json.loads(line)
     except (UnicodeError, ValueError) as exc:
-        raise AdminError("request is not JSON: %s" % exc) from None
+        raise OpError("request is not JSON: %s" % exc) from None
     if not isinstance(request, dict) or not isinstance(request.get("op"), str):
-        raise AdminError('request must be an object {"op": "...", "args": {...}}')
+        raise OpError('request must be an object {"op": "...", "args": {...}}')
     args = request.get("args", {})
     if not isinstance(args, dict):
-        raise AdminError('"args" must be an object')
+        raise OpError('"args" must be an object')
     return request["op"], args
 
 
@@ -132,12 +123,12 @@ class LocalAdmin:
             return await asyncio.wait_for(reader.readuntil(b"\n"), self.request_timeout_s)
         except asyncio.IncompleteReadError as exc:   # closed without a newline: take it whole
             if len(exc.partial) > self.max_request:
-                raise AdminError("request larger than %d bytes" % self.max_request) from None
+                raise OpError("request larger than %d bytes" % self.max_request) from None
             return exc.partial
         except asyncio.LimitOverrunError:
-            raise AdminError("request larger than %d bytes" % self.max_request) from None
+            raise OpError("request larger than %d bytes" % self.max_request) from None
         except asyncio.TimeoutError:
-            raise AdminError("no request within %g s" % self.request_timeout_s) from None
+            raise OpError("no request within %g s" % self.request_timeout_s) from None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self._active >= self.max_clients:
@@ -153,7 +144,7 @@ class LocalAdmin:
                 result = await asyncio.wait_for(self.handler(op, args, peer_user(writer)),
                                                 self.handler_timeout_s)
                 answer = {"ok": True, "result": result}
-            except AdminError as exc:
+            except OpError as exc:
                 answer = {"ok": False, "kind": exc.kind, "error": exc.message}
                 if exc.detail is not None:
                     answer["detail"] = exc.detail
@@ -202,11 +193,3 @@ def call(path: str, op: str, args: dict | None = None, timeout_s: float = 60.0) 
     if not isinstance(answer, dict) or "ok" not in answer:
         raise ValueError("not an answer from the card")
     return answer
-
-
-def read_status(path: str, timeout_s: float = 5.0) -> dict:
-    """The snapshot of the card serving `path`."""
-    answer = call(path, "status", timeout_s=timeout_s)
-    if not answer["ok"]:
-        raise ValueError(answer.get("error", "refused"))
-    return answer["result"]

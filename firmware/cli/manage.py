@@ -1,4 +1,4 @@
-"""The management commands of `opennmc` (logs, alarms, config, time): clients of the running card.
+"""The management commands of `opennmc` (status, logs, alarms, config, time): clients of the card.
 
 Each command sends one request to the card's local management socket (DATA_DIR/opennmc.sock,
 firmware/admin/local_socket.py), so changes go through the running card and its events land in
@@ -110,6 +110,12 @@ def logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def status(args: argparse.Namespace) -> int:
+    """opennmc status: the card's snapshot as JSON."""
+    _print_json(ask(args, "status"))
+    return 0
+
+
 def alarms(args: argparse.Namespace) -> int:
     """opennmc alarms: the active alarm table."""
     table = ask(args, "alarms")
@@ -144,9 +150,7 @@ def config(args: argparse.Namespace) -> int:
                 print("%s=%s" % (key, shown))
         return 0
     if cmd == "set":
-        changed = ask(args, "config.set", assignments=args.assignments)["changed"]
-        print("changed: %s" % (", ".join(changed) if changed else "nothing (same values)"))
-        return 0
+        return _changed(ask(args, "config.set", assignments=args.assignments))
     if cmd == "backup":
         text = ask(args, "config.backup")["text"]
         try:
@@ -169,13 +173,31 @@ def config(args: argparse.Namespace) -> int:
             text = data.decode()
         except UnicodeError:
             raise Failure("%s is not UTF-8 text" % args.file, EXIT_USAGE) from None
-        changed = ask(args, "config.restore", text=text)["changed"]
-        print("configuration restored; changed: %s" % (", ".join(changed) or "nothing"))
+        answer = ask(args, "config.restore", text=text)
+        print("configuration restored")
+        if answer["not_used"]:
+            print("kept, not used by this build: %s" % ", ".join(answer["not_used"]))
+        return _changed(answer)
+    if args.accounts:
+        changed = ask(args, "accounts.reset")["changed"]
+        print("accounts and passwords reset to factory defaults; changed: %s"
+              % (", ".join(changed) or "nothing"))
         return 0
-    changed = ask(args, "config.reset", accounts=args.accounts)["changed"]
-    what = "accounts and passwords" if args.accounts else "every setting"
-    print("%s reset to factory defaults; changed: %s" % (what, ", ".join(changed) or "nothing"))
-    return 0
+    print("every setting reset to factory defaults")
+    return _changed(ask(args, "config.reset"))
+
+
+def _changed(answer: dict) -> int:
+    """Print what a configuration change did; exit 1 when a feature could not take it."""
+    changed = answer["changed"]
+    print("changed: %s" % (", ".join(changed) if changed else "nothing (same values)"))
+    if answer.get("restart"):
+        print("takes effect at the next start of the card: %s" % ", ".join(answer["restart"]))
+    for feature, error in sorted(answer.get("not_running", {}).items()):
+        print("opennmc: note: %s is not running: %s" % (feature, error), file=sys.stderr)
+    for feature, error in sorted(answer.get("not_applied", {}).items()):
+        print("opennmc: %s could not take the change: %s" % (feature, error), file=sys.stderr)
+    return EXIT_FAILED if answer.get("not_applied") else 0
 
 
 # --- time ----------------------------------------------------------------------------------------
@@ -281,6 +303,8 @@ def add_config_parsers(cfg_sub: argparse._SubParsersAction, data_dir_help: str) 
 def run(args: argparse.Namespace) -> int:
     """Dispatch a management command; prints the error and returns the exit code on failure."""
     try:
+        if args.command == "status":
+            return status(args)
         if args.command == "logs":
             return logs(args)
         if args.command == "alarms":

@@ -20,68 +20,15 @@ all year) or "auto", where the zone selects a rule:
 
 Zones without a rule have no automatic DST. A zone shared by regions with and without DST
 (+10 Queensland, -7 Arizona, -10 Hawaii) follows the rule above: choose "off" there.
-Dates are computed with integer arithmetic (no datetime; MicroPython's epoch may differ).
+Dates come from firmware/clock/calendar.py. Zone and DST arrive checked by the settings
+(firmware/clock/settings.py): the zone in hours, quarter hours allowed.
 """
 
+from firmware.clock.calendar import epoch_of, format_time, month_days, nth_sunday, parts
 from firmware.platform import compat
 from firmware.state import catalogue
-from firmware.settings.config import ConfigError
 
 DST_MODES = ("off", "on", "auto")
-
-
-# --- calendar arithmetic on days since 1970-01-01 ------------------------------------------------
-def days_from_civil(y, m, d):
-    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
-    y -= m <= 2
-    era = (y if y >= 0 else y - 399) // 400
-    yoe = y - era * 400
-    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def civil_from_days(z):
-    """(year, month, day) of a day number since 1970-01-01."""
-    z += 719468
-    era = (z if z >= 0 else z - 146096) // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    y = yoe + era * 400
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = mp + (3 if mp < 10 else -9)
-    return (y + (m <= 2), m, d)
-
-
-def weekday(days):
-    """0 = Monday .. 6 = Sunday for a day number (1970-01-01 was a Thursday)."""
-    return (days + 3) % 7
-
-
-def epoch_of(y, mo, d, h=0, mi=0, s=0):
-    """Seconds since 1970 of a date and time (in whatever zone the fields are)."""
-    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s
-
-
-def parts(epoch):
-    """(year, month, day, hour, minute, second, weekday) of epoch seconds."""
-    secs = int(epoch // 1)
-    days = secs // 86400
-    rem = secs - days * 86400
-    y, m, d = civil_from_days(days)
-    return (y, m, d, rem // 3600, (rem // 60) % 60, rem % 60, weekday(days))
-
-
-def nth_sunday(y, m, n):
-    """Day number of the n-th Sunday of a month; n = -1 is the last one."""
-    if n > 0:
-        first = days_from_civil(y, m, 1)
-        return first + (6 - weekday(first)) % 7 + 7 * (n - 1)
-    nxt = days_from_civil(y + (m == 12), 1 if m == 12 else m + 1, 1)
-    last = nxt - 1
-    return last - (weekday(last) - 6) % 7
 
 
 # --- DST rules: (start, end) instants in UTC seconds for a year and zone offset ------------------
@@ -129,92 +76,44 @@ def dst_active(utc, zone_min, rule=None):
     return not (end <= utc < start)      # southern: summer spans the new year
 
 
-def parse_zone(value):
-    """Zone in minutes from hours (int/float, e.g. 5.5) or text ("+5:30", "-3", "GMT+1")."""
-    if isinstance(value, bool):
-        raise ConfigError("time.zone", "must be a GMT offset in hours")
-    if isinstance(value, str):
-        text = value.strip().upper()
-        if text.startswith("GMT") or text.startswith("UTC"):
-            text = text[3:].strip()
-        if not text:
-            return 0
-        try:
-            if ":" in text:
-                h, m = text.split(":", 1)
-                sign = -1 if h.strip().startswith("-") else 1
-                minutes = abs(int(h)) * 60 + int(m)
-                if not 0 <= int(m) < 60:
-                    raise ValueError(text)
-                minutes *= sign
-            else:
-                minutes = float(text) * 60
-        except ValueError:
-            raise ConfigError("time.zone",
-                              "must be a GMT offset like +1, -5, +5:30, not %r" % value)
-    elif isinstance(value, (int, float)):
-        minutes = value * 60
-    else:
-        raise ConfigError("time.zone", "must be a GMT offset in hours")
-    minutes = int(round(minutes))
-    if minutes % 15 or not -720 <= minutes <= 840:
-        raise ConfigError("time.zone", "must be between -12 and +14 hours in quarter hours")
-    return minutes
-
-
 def format_zone(zone_min):
     sign = "-" if zone_min < 0 else "+"
     z = abs(zone_min)
     return "GMT%s%02d:%02d" % (sign, z // 60, z % 60)
 
 
-def format_time(epoch):
-    """dd/mm/yyyy hh:mm:ss, the manual's display format."""
-    y, mo, d, h, mi, s, _ = parts(epoch)
-    return "%02d/%02d/%04d %02d:%02d:%02d" % (d, mo, y, h, mi, s)
-
-
-def config_value(config, key, default):
-    """config.get(key), or default when there is no config or the key is not in its schema."""
-    if config is None:
-        return default
-    try:
-        return config.get(key)
-    except (ConfigError, KeyError):
-        return default
-
-
 class Clock:
     """The card's clock: now() in UTC epoch seconds, local() for display, set_*() to change it."""
 
     def __init__(self, zone=0, dst="off", bus=None, ip=""):
-        self.zone_min = parse_zone(zone)
-        if dst not in DST_MODES:
-            raise ConfigError("time.dst", "must be one of off, on, auto")
-        self.dst = dst
+        self.zone_min = 0
+        self.dst = "off"
+        self.configure(zone, dst)
         self.bus = bus
         self.ip = ip                   # the card's address, in the manual's "time changed" texts
         self.offset_ms = 0             # card time - system time
         self.last_change = None        # (via, step_ms, utc) of the last change
         self._listeners = []
 
-    @classmethod
-    def from_config(cls, config, bus=None, ip=""):
-        return cls(config_value(config, "time.zone", 0), config_value(config, "time.dst", "off"),
-                   bus, ip)
-
     def configure(self, zone=None, dst=None):
-        """Change zone and/or DST mode; validates both before changing anything."""
-        zone_min = self.zone_min if zone is None else parse_zone(zone)
+        """Change the zone (GMT offset in hours, quarter hours allowed) and/or the DST mode."""
         if dst is not None and dst not in DST_MODES:
-            raise ConfigError("time.dst", "must be one of off, on, auto")
-        self.zone_min = zone_min
+            raise ValueError("DST must be one of off, on, auto, not %r" % (dst,))
+        if zone is not None:
+            zone_min = int(round(zone * 60))
+            if zone_min % 15 or not -720 <= zone_min <= 840:
+                raise ValueError("zone must be -12..+14 hours in quarter hours, not %r" % (zone,))
+            self.zone_min = zone_min
         if dst is not None:
             self.dst = dst
 
     def subscribe(self, callback):
         """callback(via, step_ms) after the card time was set."""
         self._listeners.append(callback)
+
+    def unsubscribe(self, callback):
+        if callback in self._listeners:
+            self._listeners.remove(callback)
 
     # --- reading --------------------------------------------------------------------------------
     def system_ms(self):
@@ -226,6 +125,10 @@ class Clock:
     def now(self):
         """UTC epoch seconds of the card."""
         return self.now_ms() / 1000
+
+    def ticks_for(self, seconds):
+        """Milliseconds of the tick counter a span of card seconds lasts (periodic tasks)."""
+        return max(1, int(seconds * 1000))
 
     def dst_offset(self, utc):
         if self.dst == "on":
@@ -286,7 +189,7 @@ class Clock:
             raise ValueError("date and time fields must be whole numbers")
         if not (1 <= mo <= 12 and 0 <= h < 24 and 0 <= mi < 60 and 0 <= s < 60):
             raise ValueError("invalid date or time")
-        if not 1 <= d <= _month_days(y, mo):
+        if not 1 <= d <= month_days(y, mo):
             raise ValueError("invalid day %d for %02d/%04d" % (d, mo, y))
         return self.set_utc(self.utc_from_local(epoch_of(y, mo, d, h, mi, s)), via)
 
@@ -304,9 +207,3 @@ class Clock:
                 "via": self.last_change[0], "step_ms": self.last_change[1],
                 "time": self.last_change[2]},
         }
-
-
-def _month_days(y, m):
-    if m == 12:
-        return 31
-    return days_from_civil(y, m + 1, 1) - days_from_civil(y, m, 1)

@@ -1,6 +1,6 @@
 """Time synchronisation: NTP on a period, "Synchronise UPS" and "Update Now" (manual §15.1).
 
-    sync = TimeSync.from_config(config, clock, bus, poller=poller, state=state)
+    sync = TimeSync(clock, bus, ups=link, state=state, server="pool.ntp.org", period="day")
     await sync.sync_now()          # one SNTP exchange; steps the card clock (card event)
     await sync.update_ups_now()    # "Update Now": write the card's local time to the UPS
     await sync.run()               # forever: NTP every hour/day/week/month, UPS after each change
@@ -11,7 +11,7 @@ offset below STEP_MIN_MS is left alone: the card logs to the second and a step e
 flood the card log with "Time changed by server".
 
 With time.nts on, the card does not query the server itself: NTS needs the TLS key exchange that
-chronyd performs (firmware/clock/chrony.py), and chronyd then disciplines the system clock the
+chronyd performs (firmware/hal/chrony.py), and chronyd then disciplines the system clock the
 card clock follows.
 
 The UPS has no notion of time zone: it is given the card's local wall-clock time (UTC + zone +
@@ -21,53 +21,21 @@ change of the card time is written to the UPS.
 
 from firmware.platform import compat
 from firmware.state import catalogue
-from firmware.clock.clock import config_value
-from firmware.settings.config import ConfigError
-from firmware.clock.sntp import NTP_PORT, SntpClient, SntpError
+from firmware.clock.settings import NTP_PORT, PERIODS, parse_server
+from firmware.clock.sntp import SntpClient, SntpError
 
-PERIODS = {"off": 0, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400}
 RETRY_S = 300
 STEP_MIN_MS = 500
 
 
-def parse_server(text):
-    """"host", "host:port" or "[v6]:port" -> (host, port); ConfigError for anything else."""
-    if not isinstance(text, str):
-        raise ConfigError("time.ntp_server", "must be a host name or address")
-    text = text.strip()
-    port = NTP_PORT
-    host = text
-    if text.startswith("["):
-        end = text.find("]")
-        if end < 0:
-            raise ConfigError("time.ntp_server", "unclosed [ in %r" % text)
-        host, rest = text[1:end], text[end + 1:]
-        if rest:
-            if not rest.startswith(":"):
-                raise ConfigError("time.ntp_server", "bad address %r" % text)
-            port = rest[1:]
-    elif text.count(":") == 1:
-        host, port = text.split(":")
-    try:
-        port = int(port)
-    except ValueError:
-        raise ConfigError("time.ntp_server", "bad port in %r" % text)
-    if not 1 <= port <= 65535:
-        raise ConfigError("time.ntp_server", "port must be 1..65535")
-    if len(host) > 253 or host.startswith("-"):
-        raise ConfigError("time.ntp_server", "bad host %r" % host)
-    for c in host:
-        if not (c.isalpha() or c.isdigit() or c in ".-:_"):
-            raise ConfigError("time.ntp_server", "bad character %r in host" % c)
-    return host, port
-
-
 class TimeSync:
-    def __init__(self, clock, bus=None, poller=None, state=None, client=None, server="",
+    """NTP exchanges on a period and the UPS clock; settings are applied with configure()."""
+
+    def __init__(self, clock, bus=None, ups=None, state=None, client=None, server="",
                  period="off", nts=False, sync_ups=False):
         self.clock = clock
         self.bus = bus
-        self.poller = poller
+        self.ups = ups                 # the UPS link: set_ups_clock(local epoch)
         self.state = state
         self.client = client or SntpClient(clock.now_ms)
         self.server = ""
@@ -86,21 +54,12 @@ class TimeSync:
         self._due = None               # ticks_ms of the next NTP exchange; None: at once
         clock.subscribe(self._on_clock_change)
 
-    @classmethod
-    def from_config(cls, config, clock, bus=None, poller=None, state=None, client=None):
-        def get(key, default):
-            return config_value(config, key, default)
-        return cls(clock, bus, poller, state, client, get("time.ntp_server", ""),
-                   get("time.ntp_period", "off"), get("time.nts", False),
-                   get("time.sync_ups", False))
-
     def configure(self, server=None, period=None, nts=None, sync_ups=None):
-        """Validate everything first, then apply; the next exchange is due at once."""
+        """Apply settings checked by the schema (firmware/clock/settings.py); the next exchange
+        is due at once."""
         host, port = self.host, self.port
         if server is not None and server != "":
             host, port = parse_server(server)
-        if period is not None and period not in PERIODS:
-            raise ConfigError("time.ntp_period", "must be one of " + ", ".join(PERIODS))
         if server is not None:
             self.server = server.strip()
             self.host, self.port = (host, port) if self.server else ("", NTP_PORT)
@@ -111,6 +70,9 @@ class TimeSync:
         if sync_ups is not None:
             self.sync_ups = bool(sync_ups)
         self._due = None
+
+    def close(self):
+        self.clock.unsubscribe(self._on_clock_change)
 
     # --- NTP -------------------------------------------------------------------------------------
     async def sync_now(self):
@@ -149,7 +111,7 @@ class TimeSync:
 
     async def update_ups_now(self):
         """"Update Now": write the card's local time to the UPS; False if refused (ups_error)."""
-        setter = getattr(self.poller, "set_ups_clock", None)
+        setter = getattr(self.ups, "set_ups_clock", None)
         if setter is None:
             self.ups_error = "no UPS link"
             return False

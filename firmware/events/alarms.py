@@ -11,17 +11,21 @@ apart: the manual's page shows the system level, the unit pages show their own.
 """
 
 from firmware.state import catalogue
-from firmware.clock.clock import format_time
+from firmware.clock.calendar import format_time
 
 
 class AlarmTable:
     def __init__(self, bus, clock=None):
+        self.bus = bus
         self.clock = clock
         self._system = {}             # code -> entry
         self._units = {}              # unit -> {code -> entry}
         self.last = None              # the last incoming alarm (kept after it goes away)
         self.incoming = 0             # alarms that appeared since start (not the active count)
         bus.subscribe(self.on_event)
+
+    def close(self):
+        self.bus.unsubscribe(self.on_event)
 
     def on_event(self, event):
         if event.get("kind") != "alarm" or event.get("source") not in ("ups", "sts"):

@@ -5,15 +5,16 @@ as int16 in fixed point (value * scale); NOT_MANAGED (-32768) marks a value the 
 manage and reads back as None (the manual's "-1" would clash with a real -0.1 degree reading).
 Event logs subscribe to the event bus by source ("ups", "sts", "card").
 
-    logs = Logs(directory, bus, config)        # opens files lazily, on first use
+    logs = Logs(directory, bus, records=2048)  # opens files lazily, on first use
     logs.record_history(state.values(), mapping, t)
     logs.query("ups_events", page=1, per_page=5, sort="level")
-    for line in logs.csv_lines("history", tz=clock.offset): ...
+    for line in logs.csv_lines("history", local=clock.local): ...   # times in local time
     logs.clear("history", user="admin")        # publishes "History log cleared"
 """
 
-from firmware.clock import clock
+from firmware.clock.calendar import format_time
 from firmware.logs import ringlog
+from firmware.state import catalogue
 from firmware.state.bus import LEVELS
 
 NOT_MANAGED = -32768
@@ -56,7 +57,7 @@ STS_FIELDS = (
     ("input.2.switch.temperature", "SW2 temperature (C)", _TEMP, ("input.2.switch.temperature",)),
 )
 
-# name: (kind, file, event source, card-event subject used in the manual's texts, code part).
+# name: (kind, file, event source, title, code part of its card events "log.<part>.cleared").
 # Card-event codes are "log.<part>.cleared" / ".schema" / ".interval", as in catalogue.py.
 LOGS = {
     "history": ("measure", "history.log", None, "History log", "history"),
@@ -126,19 +127,6 @@ def _schema(kind, fields):
     return "<IH" + "hhh" * len(fields), tuple(names)
 
 
-def civil(epoch):
-    """(year, month, day, hour, minute, second) of epoch seconds, without the time module."""
-    return clock.parts(epoch)[:6]
-
-
-def format_time(epoch, tz=None):
-    """The manual's dd/mm/yyyy hh:mm:ss in local time; tz(epoch) -> offset in seconds."""
-    if tz is not None:
-        epoch = epoch + tz(epoch)
-    y, mo, d, h, mi, s = civil(epoch)
-    return "%02d/%02d/%04d %02d:%02d:%02d" % (d, mo, y, h, mi, s)
-
-
 def csv_field(value):
     text = "" if value is None else str(value)
     if "," in text or '"' in text or "\n" in text or "\r" in text:
@@ -156,24 +144,15 @@ def _number(raw, scale):
 class Logs:
     """The card's logs in one directory; opened on first use, fed by the bus and the samplers."""
 
-    def __init__(self, directory, bus=None, config=None, emd=False, sync=True):
+    def __init__(self, directory, bus=None, records=2048, emd=False, sync=True):
         self.directory = directory
         self.bus = bus
-        self.config = config
         self.emd = emd
         self.sync = sync
-        self.records = self._setting("log.records", 2048)
+        self.records = records
         self._open = {}
         if bus is not None:
             bus.subscribe(self._on_event)
-        if config is not None and hasattr(config, "subscribe"):
-            config.subscribe(self._on_config)
-
-    def _setting(self, key, default):
-        try:
-            return self.config.get(key) if self.config is not None else default
-        except (KeyError, ValueError):
-            return default
 
     def log(self, name):
         """The RingLog of a log name (opened, or created, on first use)."""
@@ -182,23 +161,18 @@ class Logs:
             return rl
         if name not in LOGS:
             raise ValueError("unknown log %r (one of %s)" % (name, ", ".join(sorted(LOGS))))
-        kind, filename, _source, subject, part = LOGS[name]
+        kind, filename, _source, _title, part = LOGS[name]
         fmt, fields = _schema(kind, fields_of(name))
         rl = ringlog.RingLog(self.directory + "/" + filename, fmt, fields, self.records, self.sync)
         self._open[name] = rl
-        if rl.created in (ringlog.SCHEMA_CHANGED, ringlog.SIZE_CHANGED, ringlog.CORRUPT):
-            self._card("W", "log.%s.schema" % part,
-                       subject + " schema changed. Log has been re-created.")
+        if rl.created in (ringlog.SCHEMA_CHANGED, ringlog.CORRUPT):
+            catalogue.card_event(self.bus, "log.%s.schema" % part)
         return rl
 
     def close(self):
         for rl in self._open.values():
             rl.close()
         self._open = {}
-
-    def _card(self, level, code, text):
-        if self.bus is not None:
-            self.bus.card(level, code, text)
 
     # --- writing -------------------------------------------------------------------------
     def _on_event(self, event):
@@ -238,13 +212,7 @@ class Logs:
 
     def clear(self, name, user=None):
         self.log(name).clear()
-        self._card("I", "log.%s.cleared" % LOGS[name][4], LOGS[name][3] + " cleared")
-
-    def _on_config(self, changed, via=None, user=None):
-        if "log.history_interval" in changed:
-            self._card("I", "log.history.interval", "History log interval changed")
-        if "log.extended_interval" in changed:
-            self._card("I", "log.extended.interval", "Extended history log interval changed")
+        catalogue.card_event(self.bus, "log.%s.cleared" % LOGS[name][4], user=user)
 
     # --- reading -------------------------------------------------------------------------
     def decode(self, name, rec):
@@ -316,8 +284,12 @@ class Logs:
             return fields
         return tuple(r for r in fields if r[0] not in _EMD_KEYS)
 
-    def csv_lines(self, name, tz=None, start=None, end=None):
-        """Yield the CSV lines (with CRLF) of a log, oldest first, header included."""
+    def csv_lines(self, name, local=None, start=None, end=None):
+        """Yield the CSV lines (with CRLF) of a log, oldest first, header included; times are
+        shown as local(utc) (the card clock's local time) when given."""
+        def when(t):
+            return format_time(local(t) if local is not None else t)
+
         yield ",".join(csv_field(c) for c in self.csv_header(name)) + "\r\n"
         kind = LOGS[name][0]
         fields = fields_of(name)
@@ -329,11 +301,11 @@ class Logs:
                     text = "Unit %d: %s" % (vals[2], text)
                 if _STATES[vals[1]] == "removed":
                     text += " (removed)"
-                row = [format_time(t, tz), LEVELS.get(vals[0].decode(), "?"), text]
+                row = [when(t), LEVELS.get(vals[0].decode(), "?"), text]
             elif kind == "measure":
-                row = [format_time(t, tz)] + [_number(vals[i], fields[i][2]) for i in keep]
+                row = [when(t)] + [_number(vals[i], fields[i][2]) for i in keep]
             else:
-                row = [format_time(vals[0], tz), format_time(t, tz)]
+                row = [when(vals[0]), when(t)]
                 for i in keep:
                     row += [_number(v, fields[i][2]) for v in vals[2 + 3 * i:5 + 3 * i]]
             yield ",".join(csv_field(c) for c in row) + "\r\n"

@@ -24,6 +24,10 @@ next append (with the same sequence): the sequence stays contiguous. Only creati
 write the whole file, through a temporary file that is fsynced and renamed, so a cut during clear
 leaves either the old log or the new empty one.
 
+A log opened with another number of slots than its file has (log.records changed) is resized: the
+newest records that fit are copied, with their sequence numbers, into a new file renamed over the
+old one, so changing the size never loses more than what no longer fits.
+
 Sync policy: sync=True (default) calls flush() and os.fsync() after every append. On MicroPython,
 flush() on littlefs commits the file; there is no fsync. sync=False only flushes to the OS (page
 cache on Linux): faster, survives a crash of the process but not of the power.
@@ -47,7 +51,7 @@ _SCAN_CHUNK = 8192  # bytes read at a time when scanning at open
 # Why a log was (re)created at open; None when an existing log was opened as it was.
 NEW = "new"
 SCHEMA_CHANGED = "schema"
-SIZE_CHANGED = "size"
+SIZE_CHANGED = "size"       # resized: the newest records kept
 CORRUPT = "corrupt"
 
 
@@ -90,6 +94,7 @@ class RingLog:
         return head + b"\0" * (HEADER_SIZE - len(head))
 
     def _check_header(self, raw):
+        """None when the file is this log as it is; else why it must be (re)created."""
         if len(raw) < HEADER_SIZE:
             return CORRUPT
         magic, version, slot_size, nslots, schema = struct.unpack_from(_HEAD_FMT, raw, 0)
@@ -106,16 +111,36 @@ class RingLog:
         reason = NEW
         if durable.exists(self.path):
             with open(self.path, "rb") as f:
-                reason = self._check_header(f.read(HEADER_SIZE))
-        if reason is not None:
+                raw = f.read(HEADER_SIZE)
+            reason = self._check_header(raw)
+        if reason == SIZE_CHANGED:
+            self._create(self._old_records(struct.unpack_from("<I", raw, 8)[0]))
+        elif reason is not None:
             self._create()
         self._file = open(self.path, "r+b")
         if reason is None:
             self._scan()
         return reason
 
-    def _create(self):
-        """Write an empty log beside the real one, then rename it over (atomic on both ports)."""
+    def _old_records(self, old_nslots):
+        """The raw slots of the newest records of this file as it was made with old_nslots."""
+        old = RingLog(self.path, self.fmt, self.fields, old_nslots, sync=False)
+        try:
+            first = max(old.tail, old.head - self.nslots + 1)
+            slots = []
+            for seq in range(first, old.head + 1):
+                index = (seq - 1) % old_nslots
+                old._file.seek(HEADER_SIZE + index * self.slot_size)
+                raw = old._file.read(self.slot_size)
+                if old._valid_seq(raw, 0, index) == seq:
+                    slots.append((seq, raw))
+            return slots
+        finally:
+            old.close()
+
+    def _create(self, slots=()):
+        """Write a log of (seq, raw slot) records beside the real one, then rename it over
+        (atomic on both ports). Without slots the new log is empty."""
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -128,11 +153,14 @@ class RingLog:
                 n = 32 if left >= 32 else left
                 f.write(zeros[:n * self.slot_size])
                 left -= n
+            for seq, raw in slots:
+                f.seek(HEADER_SIZE + ((seq - 1) % self.nslots) * self.slot_size)
+                f.write(raw)
             durable.fsync_file(f)
         durable.replace(tmp, self.path)
         durable.fsync_dir(self.path)
-        self.head = 0
-        self.tail = 1
+        self.head = slots[-1][0] if slots else 0
+        self.tail = slots[0][0] if slots else 1
 
     def _scan(self):
         """Find the head (highest valid sequence) and the oldest valid sequence after it."""

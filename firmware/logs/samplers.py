@@ -3,81 +3,49 @@
 The sampler runs on its own clock and reads the committed UpsState snapshot; the aggregator
 sees EVERY committed poll cycle (UpsState.subscribe) and writes min/max/avg of each measurement
 every log.extended_interval minutes, so a spike between two history points is not lost. Both
-skip the data while the state is stale. A changed interval takes effect at the next period.
+skip the data while the state is stale; the logs feature restarts them when an interval changes.
 
-    clock = Clock()                                  # Clock(speed=60) runs 60 times faster
-    sampler = HistorySampler(state, logs, config, clock)
-    extended = ExtendedAggregator(state, logs, config, clock)
+    sampler = HistorySampler(state, logs, clock, interval_s=60)
+    extended = ExtendedAggregator(state, logs, clock, interval_min=60)
     compat.create_task(sampler.run()); compat.create_task(extended.run())
+
+`clock` is the card clock (firmware/clock/clock.py): now() stamps the records, ticks_for(seconds)
+says how long a period lasts on the tick counter.
 """
 
 from firmware.platform import compat
 from firmware.logs.logs import UPS_FIELDS, extract
 
 
-def _setting(config, key, default, lo, hi):
-    try:
-        value = config.get(key) if config is not None else default
-    except (KeyError, ValueError):
-        value = default
-    if not isinstance(value, int) or value < lo or value > hi:
-        value = default
-    return value
-
-
-class Clock:
-    """Epoch time and sleeping for the samplers; speed > 1 makes time pass faster (tests, demos).
-
-    With speed 1 now() is the card's epoch time. Otherwise now() advances speed times faster
-    than the tick counter from the moment the clock was made (valid for days of real time,
-    the span compat.ticks_diff covers).
-    """
-
-    def __init__(self, speed=1, start=None):
-        if speed <= 0:
-            raise ValueError("clock speed must be positive")
-        self.speed = speed
-        self._t0 = compat.epoch_time() if start is None else start
-        self._k0 = compat.ticks_ms()
-
-    def now(self):
-        if self.speed == 1:
-            return compat.epoch_time()
-        return self._t0 + compat.ticks_diff(compat.ticks_ms(), self._k0) * self.speed / 1000
-
-    def ticks_for(self, seconds):
-        """Real milliseconds of the tick counter for a span of this clock's seconds."""
-        return max(1, int(seconds * 1000 / self.speed))
-
-
 class _Periodic:
-    """A drift-free period on the tick counter; late wake-ups never cause a burst."""
+    """A drift-free period on the tick counter; late wake-ups never cause a burst: records stay
+    at least a period apart."""
 
     def __init__(self, clock):
         self.clock = clock
         self.due = compat.ticks_ms()
 
     async def wait(self, seconds):
-        self.due = compat.ticks_add(self.due, self.clock.ticks_for(seconds))
+        period = self.clock.ticks_for(seconds)
+        self.due = compat.ticks_add(self.due, period)
         delay = compat.ticks_diff(self.due, compat.ticks_ms())
         if delay < 0:               # the loop was busy for more than a period: start afresh
-            self.due = compat.ticks_ms()
-            delay = 0
+            self.due = compat.ticks_add(compat.ticks_ms(), period)
+            delay = period
         await compat.sleep_ms(delay)
 
 
 class HistorySampler:
-    def __init__(self, state, logs, config=None, clock=None):
+    """One history record every interval_s seconds from the committed snapshot."""
+
+    def __init__(self, state, logs, clock, interval_s=60):
         self.state = state
         self.logs = logs
-        self.config = config
-        self.clock = clock or Clock()
+        self.clock = clock
+        self.interval_s = interval_s
         self.written = 0
         self.skipped = 0
         self.last = None
-
-    def interval(self):
-        return _setting(self.config, "log.history_interval", 60, 1, 86400)
 
     def sample(self):
         """Record one point now; returns its sequence, or None when there is no fresh data."""
@@ -93,32 +61,31 @@ class HistorySampler:
     async def run(self):
         period = _Periodic(self.clock)
         while True:
-            await period.wait(self.interval())
+            await period.wait(self.interval_s)
             try:
                 self.sample()
             except Exception as exc:  # a full or broken file must not stop the card
                 print("history sampler:", repr(exc))
 
     def status(self):
-        return {"interval": self.interval(), "written": self.written, "skipped": self.skipped,
+        return {"interval": self.interval_s, "written": self.written, "skipped": self.skipped,
                 "last": self.last}
 
 
 class ExtendedAggregator:
     """Min/max/avg of every UPS measurement over each extended period, from every poll cycle."""
 
-    def __init__(self, state, logs, config=None, clock=None):
+    def __init__(self, state, logs, clock, interval_min=60):
         self.state = state
         self.logs = logs
-        self.config = config
-        self.clock = clock or Clock()
+        self.clock = clock
+        self.interval_min = interval_min
         self.written = 0
         self._reset(self.clock.now())
         state.subscribe(self._on_commit)
 
-    def interval(self):
-        """Minutes per record."""
-        return _setting(self.config, "log.extended_interval", 60, 1, 1440)
+    def close(self):
+        self.state.unsubscribe(self._on_commit)
 
     def _reset(self, start):
         self.start = start
@@ -165,12 +132,12 @@ class ExtendedAggregator:
         # The first period began when the aggregator was made (it has been folding since).
         period = _Periodic(self.clock)
         while True:
-            await period.wait(self.interval() * 60)
+            await period.wait(self.interval_min * 60)
             try:
                 self.flush()
             except Exception as exc:
                 print("extended history:", repr(exc))
 
     def status(self):
-        return {"interval": self.interval(), "written": self.written, "samples": self.samples,
+        return {"interval": self.interval_min, "written": self.written, "samples": self.samples,
                 "period_start": self.start}

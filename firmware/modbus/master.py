@@ -128,6 +128,16 @@ class Master:
         self.baud = baud
         self.parity = parity
 
+    def set_timing(self, timeout_ms=None, retries=None):
+        """Change the answer timeout (None: the manual's default for the baud) and retries."""
+        if retries is not None:
+            if not 0 <= retries <= 10:
+                raise ValueError("retries %r out of range 0-10" % (retries,))
+            self.retries = retries
+        if timeout_ms is not None and not 1 <= timeout_ms <= 10000:
+            raise ValueError("timeout_ms %r out of range 1-10000" % (timeout_ms,))
+        self._timeout_override = timeout_ms
+
     def set_baud(self, baud, parity=None):
         """Re-program the line (baud detection); the timeout follows unless it was overridden."""
         self._apply_line(baud, self.parity if parity is None else parity)

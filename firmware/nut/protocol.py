@@ -37,12 +37,12 @@ class Call:
 class NutContext:
     """What every session shares: the UPS snapshot, accounts, commands, FSD latch, sessions."""
 
-    def __init__(self, state, users=None, commands=None, description="Unavailable", on_fsd=None,
+    def __init__(self, state, find_user=None, commands=None, describe=None, on_fsd=None,
                  fixed=None):
         self.state = state
-        self.users = users or {}             # {name: nut_users.User}
+        self.find_user = find_user or (lambda name: None)   # name -> nut.users.User or None
         self.commands = commands or (lambda: [])   # -> list of command names available now
-        self.description = description
+        self.describe = describe or (lambda: "Unavailable")  # the UPS description, now
         self.on_fsd = on_fsd                 # callback(session) when a primary sets FSD
         self.fixed = fixed or {}             # server-side variables (driver.name ...)
         self.fsd = False
@@ -133,7 +133,7 @@ class NutSession:
         if self.password is None:
             raise ProtocolError("PASSWORD-REQUIRED")
         if self.user is None:
-            user = self.ctx.users.get(self.username)
+            user = self.ctx.find_user(self.username)
             if user is None or not user.check(self.password):
                 raise ProtocolError("ACCESS-DENIED")
             self.user = user
@@ -226,7 +226,7 @@ class NutSession:
             self._ups(rest[0])
             if sub == "NUMLOGINS":
                 return ["NUMLOGINS %s %d" % (UPS_NAME, len(self.ctx.logins()))]
-            return ["UPSDESC %s %s" % (UPS_NAME, quote(self.ctx.description))]
+            return ["UPSDESC %s %s" % (UPS_NAME, quote(self.ctx.describe()))]
         self._argc(rest, 2)
         self._ups(rest[0])
         name = rest[1]
@@ -264,7 +264,7 @@ class NutSession:
         sub, rest = args[0].upper(), args[1:]
         if sub == "UPS":
             self._argc(rest, 0)
-            return ["BEGIN LIST UPS", "UPS %s %s" % (UPS_NAME, quote(self.ctx.description)),
+            return ["BEGIN LIST UPS", "UPS %s %s" % (UPS_NAME, quote(self.ctx.describe())),
                     "END LIST UPS"]
         if sub in ("VAR", "RW", "CMD", "CLIENT"):
             self._argc(rest, 1)

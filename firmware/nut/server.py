@@ -5,8 +5,8 @@ Frame layout (see nut_protocol for the words):
     client -> card   <request line>\\n            at most 512 bytes, else ERR TOO-LONG and close
     card -> client   <reply line>\\n ...          one reply (or one BEGIN/END LIST block) per line
 
-Limits that keep memory bounded on a small board: nut.max_clients connections (one more gets
-ERR ACCESS-DENIED and is closed), nut.idle_timeout seconds without a request closes a connection,
+Limits that keep memory bounded on a small board: max_clients connections (one more gets
+ERR ACCESS-DENIED and is closed), idle_timeout_s seconds without a request closes a connection,
 MAX_BAD_LINES malformed lines in a row close it, and a client that does not read its replies is
 dropped after the same idle timeout. Logged-in clients form the manual's "Client table".
 """
@@ -14,8 +14,8 @@ dropped after the same idle timeout. Logged-in clients form the manual's "Client
 import asyncio
 
 from firmware.platform import compat
-from firmware.nut import protocol as nut_protocol, users as nut_users
-from firmware.nut.protocol import MAX_LINE, NutContext, NutSession
+from firmware.nut import protocol as nut_protocol
+from firmware.nut.protocol import MAX_LINE, NutSession
 
 MAX_BAD_LINES = 10
 READ_CHUNK = 256
@@ -28,24 +28,18 @@ def _error_code(exc):
 
 
 class NutServer:
-    def __init__(self, config, state, bus=None, command=None, commands=None,
-                 description="Unavailable", fixed=None, idle_timeout_s=None, admin_secret=None):
-        """command: async fn(name, value) that raises on failure; commands: fn() -> names.
+    """The asyncio front end: bounds what each client may cost, answers through NutSession."""
 
-        admin_secret: fn() -> the card admin's password hash; the account "admin" (primary, every
-        command) then exists in NUT too, unless nut.users defines its own "admin".
-        """
-        self.port = config.get("nut.port")
-        self.bind = config.get("nut.bind")
-        self.max_clients = config.get("nut.max_clients")
-        self.idle_timeout_s = idle_timeout_s or config.get("nut.idle_timeout")
-        self.bus = bus
+    def __init__(self, ctx, port=3493, bind="0.0.0.0", max_clients=64, idle_timeout_s=600,
+                 command=None):
+        """ctx: the NutContext every session shares; command: async fn(name, value) that
+        raises on failure (its exception may name the protocol error in .nut_error)."""
+        self.ctx = ctx
+        self.port = port
+        self.bind = bind
+        self.max_clients = max_clients
+        self.idle_timeout_s = idle_timeout_s
         self._command = command
-        self._config = config
-        self._admin_secret = admin_secret
-        self.ctx = NutContext(state, self._accounts(), commands=commands, description=description,
-                              on_fsd=self._on_fsd, fixed=fixed)
-        config.subscribe(self._config_changed)
         self._server = None
         self._tasks = set()
         self.connections = 0
@@ -85,22 +79,6 @@ class NutServer:
             "clients": [s.status() for s in self.ctx.logins()],
             "sessions": len(self.ctx.sessions),
         }
-
-    def _accounts(self):
-        users = nut_users.parse_users(self._config.get("nut.users"))
-        secret = self._admin_secret() if self._admin_secret is not None else None
-        if secret and "admin" not in users:
-            users["admin"] = nut_users.User("admin", secret, "primary", None)
-        return users
-
-    def _config_changed(self, changed, via, user):
-        if "nut.users" in changed or "auth.admin_password" in changed:
-            self.ctx.users = self._accounts()
-
-    def _on_fsd(self, session):
-        if self.bus is not None:
-            self.bus.card("W", "nut.fsd", "Forced shutdown requested by NUT client %s (%s)"
-                          % (session.address, session.username))
 
     # --- one connection -------------------------------------------------------------------
     async def _serve(self, reader, writer):

@@ -5,13 +5,12 @@ Stored item (config key nut.users, one string per account):
     name:$pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>:role[:cmd+cmd...|:all]
 
 A plain password given through the configuration is replaced by its hash before anything is
-stored (config.VALIDATORS["nut.users"]), so a password never rests in plain text; the hash is the
+stored (check_users, the setting's check), so a password never rests in plain text; the hash is the
 card's one login format (passwords.py, salted PBKDF2-HMAC-SHA256). Passwords must not contain
 ':' ',' '$' or spaces: ':' separates fields, ',' and spaces separate list items, and the manual
 forbids '$' in card passwords, which also makes a hash unmistakable for a plain password.
 """
 
-from firmware.settings import config
 from firmware.accounts.passwords import HASH_PREFIX, hash_password, verify_password
 
 ROLES = {"primary": "primary", "secondary": "secondary", "master": "primary", "slave": "secondary"}
@@ -56,24 +55,20 @@ def _split_item(item):
     return name, secret, ROLES[role], commands
 
 
-def validate_users(key, items):
-    """config validator: check every item, hash plain passwords, refuse duplicates."""
+def check_users(items):
+    """The check of nut.users: every item well formed, plain passwords hashed, no duplicate."""
     out = []
     seen = set()
     for item in items:
-        try:
-            name, secret, role, commands = _split_item(item)
-        except ValueError as exc:
-            raise config.ConfigError(key, str(exc))
+        name, secret, role, commands = _split_item(item)
         if name in seen:
-            raise config.ConfigError(key, "user %s is listed twice" % name)
+            raise ValueError("user %s is listed twice" % name)
         seen.add(name)
         if not secret.startswith(HASH_PREFIX):
             if not secret or len(secret) > 64 or any(c in _FORBIDDEN or ord(c) < 33
                                                      for c in secret):
-                raise config.ConfigError(
-                    key, "password of %s must be 1-64 characters without : , $ spaces or quotes"
-                    % name)
+                raise ValueError("password of %s must be 1-64 characters without : , $ spaces or "
+                                 "quotes" % name)
             secret = hash_password(secret)
         cmds = "all" if commands is None else "+".join(commands)
         out.append("%s:%s:%s%s" % (name, secret, role, (":" + cmds) if cmds else ""))
@@ -89,9 +84,7 @@ def parse_users(items):
         except ValueError:
             continue
         if not secret.startswith(HASH_PREFIX):
-            continue  # only hashed secrets are accepted; validate_users() makes them
+            continue  # only hashed secrets are accepted; check_users() makes them
         users[name] = User(name, secret, role, None if commands is None else set(commands))
     return users
 
-
-config.VALIDATORS["nut.users"] = validate_users

@@ -51,3 +51,11 @@ def fsync_dir(path):
         pass
     finally:
         os.close(fd)
+
+
+def mkdir(path, mode=0o700):
+    """Create a private folder (the card's data holds password hashes); OSError if it exists."""
+    try:
+        os.mkdir(path, mode)
+    except TypeError:  # pragma: no cover - MicroPython's mkdir takes no mode
+        os.mkdir(path)

@@ -15,24 +15,10 @@ import time
 
 LEVELS = {"I": "Information", "W": "Warning", "C": "Critical"}
 
-# Card events named by the data path; the event engine carries the full catalogue.
-COMM_LOST = "comm.lost"
-COMM_RESTORED = "comm.restored"
-
-# now() of the clock that stamps events made without a time; None: the system clock. The running
-# card sets its own clock here, so events from every module carry the card's time.
-_time_source = None
-
-
-def set_time_source(now):
-    """Stamp events made without an explicit time with now() (None: back to the system clock)."""
-    global _time_source
-    _time_source = now
 
 
 def make_event(source, level, code, text, state=None, unit=None, now=None, **extra):
-    if now is None:
-        now = time.time() if _time_source is None else _time_source()
+    """An event dict; without `now` the bus stamps it with its clock when it is published."""
     ev = {"time": now, "source": source, "level": level,
           "code": code, "text": text}
     if state is not None:
@@ -45,7 +31,10 @@ def make_event(source, level, code, text, state=None, unit=None, now=None, **ext
 
 
 class EventBus:
-    def __init__(self, history=64):
+    """Fans events out to subscribers; stamps events made without a time with its clock."""
+
+    def __init__(self, history=64, now=None):
+        self.now = now or time.time   # the card clock, once the card has one (set_clock)
         self._subscribers = []
         self.recent = []          # the last few events, for status pages and tests
         self._history = history
@@ -59,7 +48,13 @@ class EventBus:
         if callback in self._subscribers:
             self._subscribers.remove(callback)
 
+    def set_clock(self, now):
+        """Stamp events with now() (the card clock), so every log shows the time the user set."""
+        self.now = now or time.time
+
     def publish(self, event):
+        if event.get("time") is None:
+            event["time"] = self.now()
         self.published += 1
         self.recent.append(event)
         if len(self.recent) > self._history:
@@ -69,9 +64,3 @@ class EventBus:
                 cb(event)
             except Exception as exc:  # one broken subscriber must not silence the others
                 print("event subscriber error:", repr(exc))
-
-    def card(self, level, code, text, **extra):
-        """Publish a card (NET VISION) event."""
-        ev = make_event("card", level, code, text, **extra)
-        self.publish(ev)
-        return ev

@@ -6,10 +6,11 @@ description.
 STS rows are keyed by (address, bit) because the manual's STS list follows the register bits in
 order, whatever acronyms the STS map gives them; the list's level applies.
 Card events have stable dotted codes; card_event(bus, code, **params) fills the "{name}" fields.
-Later features add their card events with register().
+Every card event of every feature is listed here, so the event log's vocabulary is in one table:
+card_event() refuses a code that is not.
 """
 
-from firmware.state.bus import COMM_LOST, COMM_RESTORED, make_event
+from firmware.state.bus import make_event
 
 # --- UPS events (§18.3) ---------------------------------------------------------------------------
 # (mapping, acronym) -> the manual's event text. Rows absent here keep the map's description.
@@ -206,13 +207,19 @@ CARD = {
     "log.ups.schema": ("W", "UPS event log schema changed. Log has been re-created."),
     "log.history.schema": ("W", "History log schema changed. Log has been re-created."),
     "log.extended.schema": ("W", "Extended history log schema changed. Log has been re-created."),
+    # The manual lists no STS log events; these follow the wording of the UPS ones.
+    "log.sts.cleared": ("I", "STS event log cleared"),
+    "log.sts_history.cleared": ("I", "STS history log cleared"),
+    "log.sts.schema": ("W", "STS event log schema changed. Log has been re-created."),
+    "log.sts_history.schema": ("W", "STS history log schema changed. Log has been re-created."),
     "shutdown.warning": ("W", "Send shutdown warning to clients"),
     "shutdown.request": ("C", "Send shutdown request to clients"),
     "shutdown.ups": ("C", "Send UPS shutdown command to UPS"),
     "shutdown.cancel": ("I", "Send shutdown cancel to clients"),
     "ups.output.on": ("I", "Send UPS output on command to UPS"),
-    COMM_LOST: ("W", "UPS communication lost"),
-    COMM_RESTORED: ("I", "UPS communication restored"),
+    "comm.lost": ("W", "UPS communication lost"),
+    "comm.restored": ("I", "UPS communication restored"),
+    "serial.error": ("W", "UPS serial port unavailable: {error}"),
     "time.user": ("I", "{ip} Time changed by user"),
     "time.server": ("I", "{ip} Time changed by server"),
     "time.rtc": ("I", "{ip} Time changed by RTC"),
@@ -227,9 +234,16 @@ CARD = {
     "wol.sent": ("I", "Wake On LAN packet sent to clients"),
     "radius.failed": ("W", "All RADIUS servers invalid or connection failed"),
     "setting.changed": ("I", "{setting} has been changed via {via} by {user}"),
+    "setting.rejected": ("W", "{setting} stored value refused ({error}): default used"),
+    "params.accounts.reset": ("W", "Accounts and passwords reset to default via {via} by {user}"),
     "config.uploaded": ("I", "Upload configuration successfully via {via} by {user}"),
     "config.upload.errors": ("W", "Upload configuration with {errors} error(s) via {via} "
                                   "by {user}"),
+    # Features of the card that could not start (a port in use, an address that does not resolve)
+    # stop nothing else: the card retries them and says when they run again.
+    "feature.failed": ("W", "{feature} not running: {error}"),
+    "feature.restored": ("I", "{feature} running again"),
+    "nut.fsd": ("W", "Forced shutdown requested by NUT client {address} ({user})"),
     "emd.temp.high": ("W", "EMD Temperature over high Set point"),
     "emd.temp.high.end": ("I", "EMD Temperature not over high Set point"),
     "emd.temp.low": ("W", "EMD Temperature under low Set point"),
@@ -246,13 +260,6 @@ CARD = {
 
 # Defaults for fields a caller may leave out ("via NET VISION Explorer" in the manual).
 _DEFAULTS = {"via": "web", "user": "?", "ip": "", "errors": "?", "detail": "", "setting": "?"}
-
-
-def register(code, level, template):
-    """Add a card event (for features that come later); the level is "I", "W" or "C"."""
-    if level not in ("I", "W", "C"):
-        raise ValueError("level must be I, W or C, not %r" % (level,))
-    CARD[code] = (level, template)
 
 
 def fill(template, params):

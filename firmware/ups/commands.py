@@ -6,7 +6,6 @@ carry the ranges' tables (COMMANDS); the setting poll.commands overrides or adds
 """
 
 from firmware.clock import clock
-from firmware.settings import config as _config
 
 
 class CommandError(ValueError):
@@ -90,17 +89,3 @@ def utc_fields(epoch):
     if epoch < 946684800 or epoch >= 4102444800:
         raise ValueError("time %r outside 2000..2099, which the UPS clock can hold" % (epoch,))
     return clock.parts(epoch)[:6]
-
-
-def _validate_setting(key, items):
-    try:
-        parse_overrides(items)
-    except CommandError as exc:
-        raise _config.ConfigError(key, str(exc))
-    return items
-
-
-# A bad poll.commands row is refused when the setting changes, not when a command is sent
-# (setdefault: the configuration module may register its own check of the same format).
-if "poll.commands" not in _config.VALIDATORS:
-    _config.VALIDATORS["poll.commands"] = _validate_setting

@@ -18,22 +18,14 @@ import asyncio
 
 from firmware.platform import compat
 from firmware.ups import decode, detect, maps, pollplan, snapshot
-from firmware.state import bus as eventbus
+from firmware.state import bus as eventbus, catalogue
 from firmware.ups.commands import (ALWAYS_ALLOWED, CommandError, command_table, event_text,
-                                    parse_override, utc_fields)
+                                   parse_overrides, utc_fields)
 from firmware.modbus.master import Master
 from firmware.modbus.rtu import ModbusError, ModbusException
 
 LOST_RETRY_MS = 2000        # detection rounds while the UPS is lost, at least this far apart
 CYCLE_SAMPLES = 64          # cycle durations kept for the median / p95
-
-
-def _bounded(value, lo, hi, default):
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return default
-    return max(lo, min(hi, value))
 
 
 def _percentile(samples, fraction):
@@ -48,30 +40,11 @@ class Poller:
         self.state = state
         self.bus = bus
         self._now = clock or compat.epoch_time
-        self.rate_ms = _bounded(config.get("poll.rate"), 0, 3600, 2) * 1000
-        self.stale_after = _bounded(config.get("poll.stale_after"), 1, 100, 3)
-        self.ident_every_ms = _bounded(config.get("poll.ident_every"), 10, 86400, 300) * 1000
-        self.slave = _bounded(config.get("serial.slave"), 1, 247, 1)
-        baud = config.get("serial.baud")
-        self.bauds = detect.BAUDS if baud == "auto" else (int(baud),)
-        mapping = config.get("serial.mapping")
-        self.mappings = detect.MAPPINGS if mapping == "auto" else (mapping,)
-        self.parity = config.get("serial.parity")
-        timeout_ms = _bounded(config.get("serial.timeout_ms"), 0, 5000, 0)
-        retries = _bounded(config.get("serial.retries"), 0, 10, 2)
-        self.overrides = {}
-        self.config_errors = []
-        for item in config.get("poll.commands"):
-            try:
-                name, row = parse_override(item)
-                self.overrides[name] = row
-            except CommandError as exc:   # a file edited by hand: skip the row, say why
-                self.config_errors.append(str(exc))
-        self.master = master or Master(transport, baud=self.bauds[0], parity=self.parity,
-                                       timeout_ms=timeout_ms or None, retries=retries)
+        self.master = master or Master(transport)
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._running = False
+        self._line = None
         self.map = None
         self.plan = None
         self.device = {}
@@ -84,6 +57,32 @@ class Poller:
         self._cycle_ms = []
         self.counters = {"cycles": 0, "cycles_ok": 0, "cycles_failed": 0, "detections": 0,
                          "detections_failed": 0, "commands": 0, "commands_refused": 0}
+        self.configure(config)
+
+    def configure(self, config):
+        """Take the poll.* and serial.* settings (checked by firmware/ups/settings.py) now.
+
+        A new rate applies from the current wait; a new slave, baud rate, parity or mapping
+        makes the next cycle detect the UPS again.
+        """
+        self.rate_ms = config.get("poll.rate") * 1000
+        self.stale_after = config.get("poll.stale_after")
+        self.ident_every_ms = config.get("poll.ident_every") * 1000
+        self.overrides = parse_overrides(config.get("poll.commands"))
+        baud = config.get("serial.baud")
+        mapping = config.get("serial.mapping")
+        line = (config.get("serial.slave"),
+                detect.BAUDS if baud == "auto" else (int(baud),),
+                detect.MAPPINGS if mapping == "auto" else (mapping,),
+                config.get("serial.parity"))
+        timeout_ms = config.get("serial.timeout_ms")
+        self.master.set_timing(timeout_ms or None, config.get("serial.retries"))
+        if line != self._line:
+            self._line = line
+            self.slave, self.bauds, self.mappings, self.parity = line
+            self.master.set_baud(self.bauds[0], self.parity)
+            self.plan = None
+        self._wake.set()
 
     # --- detection ---------------------------------------------------------------------------
     async def detect(self):
@@ -223,7 +222,7 @@ class Poller:
         if self.failures >= self.stale_after and not self.lost:
             self.lost = True
             self.state.mark_stale()
-            self.bus.card("W", eventbus.COMM_LOST, "UPS communication lost")
+            catalogue.card_event(self.bus, "comm.lost")
             self.bus.publish(eventbus.make_event("ups", "W", "ups.disconnected",
                                                  "UPS not connected", now=self._now()))
             # Detect again: the UPS may come back at another rate or be another UPS.
@@ -234,7 +233,7 @@ class Poller:
         self.failures = 0
         if self.lost:
             self.lost = False
-            self.bus.card("I", eventbus.COMM_RESTORED, "UPS communication restored")
+            catalogue.card_event(self.bus, "comm.restored")
         elif self._connected_once:
             return
         self._connected_once = True
@@ -279,11 +278,8 @@ class Poller:
         return command_table(getattr(self.map, "COMMANDS", None), self.overrides)
 
     def _remote_disabled(self):
-        flag = getattr(self.map, "REMOTE_DISABLED", None)
-        if not flag:
-            return False
-        # STS reports "remote controls enabled" instead: the same bit, read the other way.
-        return (flag in self.state.statuses) != bool(getattr(self.map, "REMOTE_INVERTED", False))
+        # None (the mapping does not say) lets the command go: the UPS still refuses it itself.
+        return bool(decode.remote_disabled(self.map, self.state.statuses))
 
     def _check(self, name):
         """Why `name` cannot be sent now (CommandError), or its (address, value) row."""
@@ -370,5 +366,4 @@ class Poller:
             "rate_s": self.rate_ms // 1000,
             "plan": self.plan.status() if self.plan else None,
             "master": self.master.status(),
-            "config_errors": list(self.config_errors),
         }

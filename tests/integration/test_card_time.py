@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from firmware.card.card import NTS_UNMANAGED
-from firmware.clock.clock import epoch_of
+from firmware.clock.feature import NTS_UNMANAGED
+from firmware.clock.calendar import epoch_of
 from tests.cardcli import cli, cli_json, cli_ok, events, texts, wait_until
 from tests.cardharness import start_card
 from tests.integration.test_ntp import chronyd_server  # noqa: F401  (a real NTP server)

@@ -12,25 +12,46 @@ import stat
 import subprocess
 import sys
 
+from firmware.accounts import passwords
+from firmware.card import features
 from firmware.settings import store as config_store
-from firmware.settings.config import SIM_BOARD_DEFAULTS, Config
 from firmware.settings.backup import export_backup, restore_backup
+from firmware.settings.config import Config as _Config
+from firmware.settings.schema import Row, Schema
 from firmware.state.bus import EventBus
 from tests.conftest import require_tool
 
-SECRETS = {"smtp.password": "Mail-Pw-3141", "radius.primary_secret": "Radius-Sec-2718",
-           "snmp.read_community": "ro-Comm-1618", "snmp.usm.2.priv_password": "usm-Priv-1414",
-           "ddns.password": "Ddns-Pw-1732"}
+# The card's settings and, for the secrets that must be sealed and left out of backups, those of
+# a feature that sends passwords to peers (as e-mail will).
+SCHEMA = Schema(list(features.schema().rows.values()) + [
+    Row("mail.password", "secret", "", 64, "Mail password"),
+    Row("mail.community", "secret", "public", 32, "A community"),
+])
+SECRETS = {"mail.password": "Mail-Pw-3141", "mail.community": "ro-Comm-1618"}
 LOGINS = {"auth.admin_password": "Admin-Pw-5772", "auth.users": ["ops:Ops-Pw-6931:write"]}
+SIM_PORTS = {"nut.port": 3493}
 
 SAVE_TWICE = """
 import sys
+from firmware.card import features
 from firmware.settings.config import Config
-cfg = Config(sys.argv[1])
+cfg = Config(features.schema(), sys.argv[1])
 cfg.save()
 cfg.update({"poll.rate": 4})
-cfg.save()
 """
+
+
+def Config(path, **kw):
+    return _Config(SCHEMA, path, **kw)
+
+
+def user_access(cfg, name, plain):
+    """The access a user of the table would get with `plain`."""
+    for item in cfg.get("auth.users"):
+        user, secret, access = item.split(":")
+        if user == name:
+            return access if passwords.verify_password(plain, secret) else None
+    return None
 
 
 def test_save_system_calls_are_in_atomic_order(tmp_path):
@@ -67,15 +88,14 @@ def test_save_system_calls_are_in_atomic_order(tmp_path):
 
 def test_file_and_backup_read_by_jq(tmp_path):
     jq = require_tool("jq")
-    cfg = Config(str(tmp_path / "config.json"), board_defaults=SIM_BOARD_DEFAULTS)
+    cfg = Config(str(tmp_path / "config.json"), board_defaults={"nut.port": 13493})
     cfg.update({"poll.rate": 5, "system.location": "Salle B \u00e9lectrique"})
-    cfg.save()
-    query = '[.product, .checksum, .settings["poll.rate"], .settings["http.port"], ' \
+    query = '[.product, .checksum, .settings["poll.rate"], .settings["nut.port"], ' \
             '.settings["system.location"]]'
     out = subprocess.run([jq, "-c", query, str(tmp_path / "config.json")],
                          capture_output=True, text=True, timeout=60, check=True).stdout
     product, checksum, rate, port, location = json.loads(out)
-    assert (product, rate, port, location) == ("opennmc", 5, 8080, "Salle B \u00e9lectrique")
+    assert (product, rate, port, location) == ("opennmc", 5, 13493, "Salle B \u00e9lectrique")
     settings = json.loads(subprocess.run([jq, "-c", ".settings", str(tmp_path / "config.json")],
                                          capture_output=True, text=True, timeout=60,
                                          check=True).stdout)
@@ -87,7 +107,6 @@ def test_backup_file_holds_no_plain_secret(tmp_path):
     cfg = Config(str(tmp_path / "config.json"))
     cfg.update(SECRETS)
     cfg.update(LOGINS)
-    cfg.save()
     backup = tmp_path / "opennmc-backup.json"
     backup.write_text(export_backup(cfg, version="test"))
     for name in ("config.json", "config.json.bak", backup.name):
@@ -106,8 +125,7 @@ def test_backup_file_holds_no_plain_secret(tmp_path):
 
 def test_card_key_is_private(tmp_path):
     cfg = Config(str(tmp_path / "config.json"))
-    cfg.update({"smtp.password": "x-secret-1"})
-    cfg.save()
+    cfg.update({"mail.password": "x-secret-1"})
     mode = stat.S_IMODE(os.stat(tmp_path / "config.json.key").st_mode)
     assert mode == 0o600, oct(mode)
 
@@ -116,9 +134,7 @@ def test_truncation_anywhere_falls_back_to_last_good_copy(tmp_path):
     path = str(tmp_path / "config.json")
     cfg = Config(path)
     cfg.update({"poll.rate": 3})
-    cfg.save()
     cfg.update({"poll.rate": 4})
-    cfg.save()
     whole = open(path, "rb").read()
     end = len(whole.rstrip())  # cutting only the final newline leaves a complete file
     rng = random.Random(7)
@@ -139,14 +155,12 @@ def test_restore_on_another_card_keeps_its_own_secrets(tmp_path):
     card_a = Config(str(tmp_path / "a" / "config.json"))
     card_a.update(SECRETS)
     card_a.update(LOGINS)
-    card_a.update({"poll.rate": 8, "time.zone": 5.5, "snmp.trap.1.host": "10.1.2.3"})
-    card_a.save()
+    card_a.update({"poll.rate": 8, "time.zone": 5.5, "nut.bind": "10.1.2.3"})
     text = export_backup(card_a, version="test")
 
     bus = EventBus()
     card_b = Config(str(tmp_path / "b" / "config.json"), bus=bus)
-    card_b.update({"smtp.password": "b-own-secret"})
-    card_b.save()
+    card_b.update({"mail.password": "b-own-secret"})
     result = restore_backup(card_b, text, via="web", user="admin")
     assert result["ok"], result
     assert bus.recent[-1]["text"] == "Upload configuration successfully via web by admin"
@@ -154,24 +168,23 @@ def test_restore_on_another_card_keeps_its_own_secrets(tmp_path):
     reread = Config(str(tmp_path / "b" / "config.json"))
     assert reread.report["errors"] == [] and reread.report["rejected"] == {}
     assert reread.get("poll.rate") == 8 and reread.get("time.zone") == 5.5
-    assert reread.get("snmp.trap.1.host") == "10.1.2.3"
-    assert reread.get("smtp.password") == "b-own-secret"
-    assert reread.user_access("ops", "Ops-Pw-6931") == "write"
+    assert reread.get("nut.bind") == "10.1.2.3"
+    assert reread.get("mail.password") == "b-own-secret"
+    assert user_access(reread, "ops", "Ops-Pw-6931") == "write"
 
 
 def test_restore_of_a_bad_upload_changes_nothing_on_disk(tmp_path):
     path = str(tmp_path / "config.json")
     cfg = Config(path, bus=EventBus())
     cfg.update({"poll.rate": 6})
-    cfg.save()
     before = open(path, "rb").read()
     doc = json.loads(export_backup(cfg))
-    doc["settings"].update({"poll.rate": 1, "http.port": "eighty", "time.dst": "auto"})
+    doc["settings"].update({"poll.rate": 1, "nut.port": "eighty", "time.dst": "auto"})
     settings = doc.pop("settings")
     del doc["checksum"]
     result = restore_backup(cfg, config_store.render(settings, doc), user="ops")
     assert not result["ok"]
-    assert list(result["errors"]) == ["http.port"]
+    assert list(result["errors"]) == ["nut.port"]
     assert cfg.get("poll.rate") == 6 and cfg.get("time.dst") == "off"
     assert open(path, "rb").read() == before
     assert cfg.bus.recent[-1]["text"] == "Upload configuration with 1 error(s) via web by ops"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 
 from firmware.events.alarms import AlarmTable
-from firmware.clock.clock import Clock, epoch_of
+from firmware.clock.calendar import epoch_of
+from firmware.clock.clock import Clock
 from firmware.events.engine import EventEngine
 from firmware.clock.timesync import TimeSync
 from tests.integration.test_poller_rig import Rig, run
@@ -101,7 +102,7 @@ def test_update_now_writes_the_card_local_time_to_the_ups(tmp_path):
         async def body() -> None:
             rig = Rig(sim)
             clock = Clock(zone=1, dst="auto", bus=rig.bus)
-            sync = TimeSync(clock, rig.bus, poller=rig.poller, state=rig.state, sync_ups=True)
+            sync = TimeSync(clock, rig.bus, ups=rig.poller, state=rig.state, sync_ups=True)
             await rig.start()
 
             # Setting the card time writes it to the UPS on its own (Synchronise UPS enabled).

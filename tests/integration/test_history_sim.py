@@ -16,14 +16,17 @@ import time
 
 import pytest
 
+from firmware.card import features
+from firmware.clock.calendar import format_time
 from firmware.settings.config import Config
 from firmware.state.bus import EventBus
-from firmware.logs.samplers import Clock, ExtendedAggregator, HistorySampler
-from firmware.logs.logs import UPS_FIELDS, Logs, extract, format_time, to_fixed
+from firmware.logs.samplers import ExtendedAggregator, HistorySampler
+from firmware.logs.logs import UPS_FIELDS, Logs, extract, to_fixed
 from firmware.state.ups import UpsState
 from firmware.ups.poller import Poller
 from firmware.hal.serial_port import SerialTransport
 from tests.simharness import start_sim
+from tests.unit.fakeclock import FastClock
 
 DEADLINE_S = 60.0
 
@@ -60,17 +63,16 @@ def stored_stats(rec: dict) -> list:
 @pytest.mark.timeout(180)
 def test_logs_fill_from_the_simulator_and_csv_reads_back(tmp_path):
     with start_sim(tmp_path, profile="masterys-33", baud=57600) as sim:
-        cfg = Config()
-        cfg.update({"poll.rate": 0, "serial.baud": "57600", "serial.mapping": "jbusp",
-                    "log.history_interval": 30, "log.extended_interval": 1})
+        cfg = Config(features.schema())
+        cfg.update({"poll.rate": 0, "serial.baud": "57600", "serial.mapping": "jbusp"})
         state = UpsState()
         bus = EventBus(history=256)
         (tmp_path / "logs").mkdir()
-        logs = Logs(str(tmp_path / "logs"), bus, cfg)
-        clock = Clock(30)
+        logs = Logs(str(tmp_path / "logs"), bus)
+        clock = FastClock(30)
         transport = SerialTransport(sim.link)
         poller = Poller(cfg, state, bus, transport)
-        sampler = HistorySampler(state, logs, cfg, clock)
+        sampler = HistorySampler(state, logs, clock, interval_s=30)
         commits: list[list] = []      # every snapshot the aggregator saw, in order
         extended = None
 
@@ -81,7 +83,7 @@ def test_logs_fill_from_the_simulator_and_csv_reads_back(tmp_path):
                 await until(lambda: not state.stale, "first good poll cycle")
                 # Made on live data; the recorder subscribes in the same step, so both see the
                 # same cycles from here on.
-                extended = ExtendedAggregator(state, logs, cfg, clock)
+                extended = ExtendedAggregator(state, logs, clock, interval_min=1)
                 state.subscribe(lambda st, changed: None if st.stale else commits.append(
                     extract(UPS_FIELDS, st.values())))
                 tasks += [asyncio.create_task(sampler.run()), asyncio.create_task(extended.run())]

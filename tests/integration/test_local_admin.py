@@ -15,7 +15,8 @@ import socket
 import stat
 import time
 
-from firmware.admin.local_socket import AdminError, LocalAdmin, call, read_status
+from firmware.admin.args import OpError
+from firmware.admin.local_socket import LocalAdmin, call
 
 
 async def handler(op: str, args: dict, user: str) -> object:
@@ -27,7 +28,7 @@ async def handler(op: str, args: dict, user: str) -> object:
         await asyncio.sleep(args.get("s", 1.0))
         return "late"
     if op == "bad":
-        raise AdminError("refused on purpose", detail={"field": "why"})
+        raise OpError("refused on purpose", detail={"field": "why"})
     raise ZeroDivisionError("a bug")
 
 
@@ -70,7 +71,7 @@ def test_private_socket_and_peer_user(tmp_path):
     def body(path: str) -> None:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
         assert stat.S_ISSOCK(os.stat(path).st_mode)
-        assert read_status(path) == {"user": getpass.getuser()}
+        assert call(path, "status")["result"] == {"user": getpass.getuser()}
         # The user is the kernel's answer, whatever the client claims.
         assert call(path, "echo", {"user": "mallory"})["result"] == {"user": "mallory"}
         assert call(path, "status", {"user": "mallory"})["result"]["user"] == getpass.getuser()

@@ -14,11 +14,15 @@ import time
 
 import pytest
 
-from firmware.clock.clock import Clock, epoch_of
+from firmware.card import features
+from firmware.settings.schema import ConfigError
+
+from firmware.clock.calendar import epoch_of
+from firmware.clock.clock import Clock
 from firmware.state.bus import EventBus
 from firmware.clock.sntp import SntpClient, SntpError
 from firmware.clock.timesync import TimeSync
-from firmware.clock import chrony
+from firmware.hal import chrony
 from tests.conftest import require_tool
 from tests.procs import stop_process
 
@@ -132,12 +136,15 @@ def test_unreachable_server_gives_the_manual_event():
 
 
 def test_bad_server_setting_is_refused():
+    schema = features.schema()
+    for key, bad in (("time.ntp_server", "bad host"), ("time.ntp_server", "x:70000"),
+                     ("time.ntp_server", "-rf"), ("time.ntp_server", "a;b"),
+                     ("time.ntp_server", "[::1"), ("time.ntp_period", "fortnight")):
+        with pytest.raises(ConfigError):
+            schema.check(key, bad)
     sync = TimeSync(Clock(), server="ntp.example.org", period="week")
-    for bad in ("bad host", "x:70000", "-rf", "a;b", "[::1"):
-        with pytest.raises(ValueError):
-            sync.configure(server=bad)
     with pytest.raises(ValueError):
-        sync.configure(period="fortnight")
+        sync.configure(server="x:70000")
     assert (sync.host, sync.port, sync.period) == ("ntp.example.org", 123, "week")
 
 

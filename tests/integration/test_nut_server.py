@@ -4,10 +4,18 @@ garbage, floods of idle connections), with a UpsState filled by hand."""
 import asyncio
 import os
 
+from firmware.accounts.feature import Accounts
+from firmware.card import features
+from firmware.card.card import Card
+from firmware.hal.boards import load_board
+from firmware.nut import users as nut_users
+from firmware.nut.feature import Nut
+from firmware.nut.protocol import NutContext
+from firmware.nut.server import NutServer
 from firmware.settings.config import Config
+from firmware.state import catalogue
 from firmware.state.bus import EventBus
 from firmware.state.ups import UpsState
-from firmware.nut.server import NutServer
 
 DEADLINE = 20.0
 
@@ -26,10 +34,10 @@ def _state():
     return state
 
 
-def _server(max_clients=64, idle=None, command=None, bus=None):
-    cfg = Config(None)
-    cfg.update({"nut.port": 0, "nut.bind": "127.0.0.1", "nut.max_clients": max_clients,
-                "nut.users": ["admin:adminpw:primary:all", "mon:monpw:secondary"]})
+def _server(max_clients=64, idle=600, command=None, bus=None):
+    """A NUT server alone, on an ephemeral port, with two accounts and a recording command."""
+    users = nut_users.parse_users(nut_users.check_users(["admin:adminpw:primary:all",
+                                                         "mon:monpw:secondary"]))
     calls = []
 
     async def record(name, value):
@@ -39,10 +47,25 @@ def _server(max_clients=64, idle=None, command=None, bus=None):
         if name == "load.off.delay":
             raise Refused("not in this range")
 
-    srv = NutServer(cfg, _state(), bus=bus, command=command or record,
-                    commands=lambda: ["test.battery.start", "beeper.mute", "load.off.delay"],
-                    idle_timeout_s=idle)
-    return srv, calls, cfg
+    def on_fsd(session):
+        catalogue.card_event(bus, "nut.fsd", address=session.address, user=session.username)
+
+    ctx = NutContext(_state(), find_user=users.get, on_fsd=on_fsd,
+                     commands=lambda: ["test.battery.start", "beeper.mute", "load.off.delay"])
+    srv = NutServer(ctx, 0, "127.0.0.1", max_clients, idle, command=command or record)
+    return srv, calls
+
+
+def _card(**sets):
+    """A card running only its accounts and NUT server (as the card's feature list builds them)."""
+    board = load_board("sim")
+    cfg = Config(features.schema(), board_defaults=board.config_defaults())
+    cfg.update(dict({"nut.port": 0, "nut.bind": "127.0.0.1"}, **sets))
+    return Card(board, cfg, EventBus(), feature_classes=(Accounts, Nut))
+
+
+def _port(card):
+    return card.feature("nut").server.port
 
 
 class Client:
@@ -92,7 +115,7 @@ def run(coro):
 
 def test_requests_and_logout():
     async def main():
-        srv, _, _ = _server()
+        srv, _ = _server()
         port = await srv.start()
         c = await Client.open(port)
         assert await c.ask("LIST UPS", 3) == ["BEGIN LIST UPS", 'UPS ups "Unavailable"',
@@ -109,7 +132,7 @@ def test_requests_and_logout():
 
 def test_instcmd_reaches_the_command_function_and_errors_map():
     async def main():
-        srv, calls, _ = _server()
+        srv, calls = _server()
         port = await srv.start()
         c = await Client.open(port)
         assert await c.ask("USERNAME admin") == ["OK"]
@@ -140,7 +163,7 @@ def test_instcmd_reaches_the_command_function_and_errors_map():
 def test_client_table_and_fsd_event():
     async def main():
         bus = EventBus()
-        srv, _, _ = _server(bus=bus)
+        srv, _ = _server(bus=bus)
         port = await srv.start()
         primary, secondary = await Client.open(port), await Client.open(port)
         for c, user, pw in ((primary, "admin", "adminpw"), (secondary, "mon", "monpw")):
@@ -165,9 +188,12 @@ def test_client_table_and_fsd_event():
 
 def test_users_follow_configuration_changes():
     async def main():
-        srv, _, cfg = _server()
-        port = await srv.start()
-        cfg.update({"nut.users": ["ops:newpw:primary"]})
+        card = _card(**{"nut.users": ["admin:adminpw:primary:all"]})
+        await card.start()
+        port = _port(card)
+        card.config.update({"nut.users": ["ops:newpw:primary"]})
+        assert await card.settled() == {"not_applied": {}, "not_running": {}}
+        assert _port(card) == port          # accounts change without a restart
         c = await Client.open(port)
         await c.ask("USERNAME admin")
         await c.ask("PASSWORD adminpw")
@@ -178,13 +204,13 @@ def test_users_follow_configuration_changes():
         assert await c2.ask("LOGIN ups") == ["OK"]
         c.close()
         c2.close()
-        await srv.stop()
+        await card.stop()
     run(main())
 
 
 def test_overlong_line_is_refused_and_others_carry_on():
     async def main():
-        srv, _, _ = _server()
+        srv, _ = _server()
         port = await srv.start()
         bystander = await Client.open(port)
         c = await Client.open(port)
@@ -205,7 +231,7 @@ def test_overlong_line_is_refused_and_others_carry_on():
 
 def test_binary_garbage_gets_errors_then_close():
     async def main():
-        srv, _, _ = _server()
+        srv, _ = _server()
         port = await srv.start()
         bystander = await Client.open(port)
         c = await Client.open(port)
@@ -231,7 +257,7 @@ def test_binary_garbage_gets_errors_then_close():
 
 def test_hundreds_of_idle_connections_are_bounded():
     async def main():
-        srv, _, _ = _server(max_clients=40)
+        srv, _ = _server(max_clients=40)
         port = await srv.start()
         clients = [await Client.open(port) for _ in range(300)]
         refused = 0
@@ -255,7 +281,7 @@ def test_hundreds_of_idle_connections_are_bounded():
 
 def test_idle_connections_time_out_active_ones_stay():
     async def main():
-        srv, _, _ = _server(idle=0.5)
+        srv, _ = _server(idle=0.5)
         port = await srv.start()
         idle, active = await Client.open(port), await Client.open(port)
         done = asyncio.Event()
@@ -282,7 +308,7 @@ def test_idle_connections_time_out_active_ones_stay():
 
 def test_stale_data_over_tcp():
     async def main():
-        srv, _, _ = _server()
+        srv, _ = _server()
         srv.ctx.state.mark_stale()
         port = await srv.start()
         c = await Client.open(port)
@@ -294,15 +320,10 @@ def test_stale_data_over_tcp():
 
 def test_card_admin_account_and_its_password_change():
     async def main():
-        from firmware.card.card import App, load_board
-
-        board = load_board("sim")
-        cfg = Config(None, board_defaults=board.config_defaults())
-        cfg.update({"nut.port": 0, "nut.bind": "127.0.0.1"})
-        app = App(cfg, board)
-        srv = NutServer(cfg, _state(), admin_secret=app.admin_secret,
-                        commands=lambda: ["test.battery.start"])
-        port = await srv.start()
+        card = _card()
+        board = card.board
+        await card.start()
+        port = _port(card)
 
         async def login(password):
             c = await Client.open(port)
@@ -316,8 +337,9 @@ def test_card_admin_account_and_its_password_change():
         assert board.first_password == "4E4D43"
         assert await login("4E4D43") == ["OK PRIMARY-GRANTED"]
         assert await login("wrong") == ["ERR ACCESS-DENIED"]
-        cfg.update({"auth.admin_password": "Another-Admin-Pw1"})
+        card.config.update({"auth.admin_password": "Another-Admin-Pw1"})
+        await card.settled()
         assert await login("4E4D43") == ["ERR ACCESS-DENIED"]
         assert await login("Another-Admin-Pw1") == ["OK PRIMARY-GRANTED"]
-        await srv.stop()
+        await card.stop()
     run(main())

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from firmware.state import bus as eventbus
 from firmware.ups.commands import CommandError
 from tests.integration.test_poller_rig import Rig, run
 from tests.simharness import start_sim
@@ -68,7 +67,7 @@ def test_noisy_line_keeps_data_fresh(tmp_path):
                 await rig.fresh(f"cycles under {fault}")
                 await rig.sim_call("fault")
             assert not rig.state.stale
-            assert rig.events(eventbus.COMM_LOST) == []
+            assert rig.events("comm.lost") == []
         finally:
             await rig.close()
 
@@ -86,7 +85,7 @@ def test_lost_then_restored(tmp_path, fault):
             await rig.until(lambda: rig.events("ups.connected"), what="UPS connected event")
             await rig.sim_call("fault", **{fault: True})
             await rig.until(lambda: rig.state.stale, what="stale after a dead line")
-            lost = rig.events(eventbus.COMM_LOST)
+            lost = rig.events("comm.lost")
             assert len(lost) == 1 and lost[0]["source"] == "card" and lost[0]["level"] == "W"
             assert lost[0]["text"] == "UPS communication lost"
             assert [e["text"] for e in rig.events("ups.disconnected")] == ["UPS not connected"]
@@ -97,7 +96,7 @@ def test_lost_then_restored(tmp_path, fault):
                 await rig.poller.command("beeper.mute")
             await rig.sim_call("fault")
             await rig.until(lambda: not rig.state.stale, what="fresh again after the fault cleared")
-            restored = rig.events(eventbus.COMM_RESTORED)
+            restored = rig.events("comm.restored")
             assert len(restored) == 1 and restored[0]["level"] == "I"
             assert restored[0]["text"] == "UPS communication restored"
             assert len(rig.events("ups.connected")) == 2

@@ -10,6 +10,7 @@ import asyncio
 import time
 from typing import Any, Callable
 
+from firmware.card import features
 from firmware.settings.config import Config
 from firmware.state.bus import EventBus
 from firmware.state.ups import UpsState
@@ -25,7 +26,7 @@ class Rig:
     def __init__(self, sim: Any, **settings: Any) -> None:
         """Settings are config keys with dots replaced by double underscores (poll__rate=0)."""
         self.sim = sim
-        cfg = Config()
+        cfg = Config(features.schema())
         values = {"poll.rate": 0}
         values.update({k.replace("__", "."): v for k, v in settings.items()})
         cfg.update(values)

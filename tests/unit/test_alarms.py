@@ -4,7 +4,9 @@ import json
 import unittest
 
 from firmware.events.alarms import AlarmTable
-from firmware.clock.clock import Clock, epoch_of
+from firmware.clock.calendar import epoch_of
+from firmware.clock.clock import Clock
+from firmware.state import catalogue
 from firmware.state.bus import EventBus
 from firmware.events.engine import EventEngine
 from firmware.state.ups import Node, UpsState
@@ -68,7 +70,7 @@ class TestAlarmTable(unittest.TestCase):
         self.assertEqual(self.table.status()["units"], {})
 
     def test_card_events_are_ignored(self):
-        self.bus.card("W", "comm.lost", "UPS communication lost")
+        catalogue.card_event(self.bus, "comm.lost")
         self.bus.publish({"source": "ups", "kind": "alarm", "code": "A00", "state": "bogus",
                           "text": "x", "level": "W", "time": 0})
         self.assertEqual(self.table.count(), 0)

@@ -1,10 +1,13 @@
-"""Tests for firmware.clock.clock: calendar arithmetic, zones, DST rules at each switch, setting."""
+"""Tests for firmware.clock (calendar, clock): civil dates, zones, DST rules at each switch, setting."""
 
 import unittest
 
-from firmware.clock import clock as ck
-from firmware.clock.clock import Clock, dst_active, epoch_of, parts
-from firmware.settings.config import ConfigError
+from firmware.card import features
+from firmware.clock import calendar as ck
+from firmware.clock import clock as clock_mod
+from firmware.clock.clock import Clock, dst_active, format_zone
+from firmware.clock.calendar import epoch_of, parts
+from firmware.settings.schema import ConfigError
 from firmware.state.bus import EventBus
 
 PORTABLE = True
@@ -98,22 +101,26 @@ class TestDstRules(unittest.TestCase):
 
 
 class TestZones(unittest.TestCase):
-    def test_parse_zone_forms(self):
+    def test_zone_setting_forms(self):
+        schema = features.schema()
         for value, minutes in ((0, 0), (1, 60), (-5, -300), (5.5, 330), ("+5:30", 330),
                                ("-3:30", -210), ("GMT+1", 60), ("5.75", 345), (14, 840),
-                               (-12, -720), ("", 0)):
-            self.assertEqual(ck.parse_zone(value), minutes, value)
-        self.assertEqual(ck.format_zone(-210), "GMT-03:30")
+                               (-12, -720), ("GMT", 0)):
+            hours = schema.check("time.zone", value)
+            self.assertEqual(Clock(zone=hours).zone_min, minutes, value)
+        self.assertEqual(format_zone(-210), "GMT-03:30")
 
     def test_bad_zones_are_refused(self):
-        for bad in (15, -13, 5.2, "abc", "+5:75", True, None, [1]):
+        schema = features.schema()
+        for bad in (15, -13, 5.2, "abc", "+5:75", True, None, [1], ""):
             with self.assertRaises(ConfigError):
-                ck.parse_zone(bad)
+                schema.check("time.zone", bad)
 
     def test_bad_configure_changes_nothing(self):
         c = Clock(zone=2, dst="auto")
-        with self.assertRaises(ConfigError):
-            c.configure(zone=3, dst="sometimes")
+        for zone, dst in ((3, "sometimes"), (5.2, "on"), (15, "off")):
+            with self.assertRaises(ValueError):
+                c.configure(zone=zone, dst=dst)
         self.assertEqual((c.zone_min, c.dst), (120, "auto"))
 
 
@@ -207,7 +214,7 @@ class TestAgainstTzdata(unittest.TestCase if ZoneInfo else object):
                             if dst_active(t, zone) != expected:
                                 self.fail("%s %s: rule says %s" % (name, dt, not expected))
                 # Right around the rule's own switch instants.
-                for instant in ck.RULES[ck.rule_for(zone)](year, zone * 60):
+                for instant in clock_mod.RULES[clock_mod.rule_for(zone)](year, zone * 60):
                     for t in (instant - H, instant - 1, instant, instant + H):
                         dt = datetime.fromtimestamp(t, timezone.utc).astimezone(tz)
                         self.assertEqual(dst_active(t, zone), bool(dt.dst()), "%s %s" % (name, dt))

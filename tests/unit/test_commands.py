@@ -4,7 +4,9 @@ import unittest
 
 from firmware.ups import commands
 from firmware.ups.commands import CommandError, command_table, parse_override, parse_overrides
-from firmware.settings.config import Config, ConfigError
+from firmware.card import features
+from firmware.settings.config import Config
+from firmware.settings.schema import ConfigError
 
 PORTABLE = True
 
@@ -52,7 +54,7 @@ class Overrides(unittest.TestCase):
 
 class Setting(unittest.TestCase):
     def test_bad_row_refused_and_nothing_changed(self):
-        cfg = Config()
+        cfg = Config(features.schema())
         cfg.update({"poll.commands": ["bypass.start=0x2000:7"]})
         with self.assertRaises(ConfigError) as ctx:
             cfg.update({"poll.commands": ["bypass.start=0x2000:7", "load.on=oops"]})

@@ -5,6 +5,8 @@ import unittest
 from firmware.ups import decode
 from firmware.ups.maps import load
 
+PORTABLE = True
+
 JBUSP = load("jbusp")
 VUMAP = load("vumap")
 STS = load("sts")

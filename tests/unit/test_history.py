@@ -8,9 +8,9 @@ except ImportError:  # pragma: no cover
     import uasyncio as asyncio  # type: ignore
 
 from firmware.platform import compat
-from firmware.settings.config import Config
 from firmware.state.bus import EventBus
-from firmware.logs.samplers import Clock, ExtendedAggregator, HistorySampler
+from fakeclock import FastClock
+from firmware.logs.samplers import ExtendedAggregator, HistorySampler
 from firmware.logs.logs import Logs
 from firmware.state.ups import UpsState
 from tmpdirs import make_dir, remove_dir
@@ -49,7 +49,7 @@ class HistoryTest(unittest.TestCase):
         remove_dir(self.dir)
 
     def test_sampler_skips_until_fresh_and_while_stale(self):
-        sampler = HistorySampler(self.state, self.logs, clock=Clock(1, T0))
+        sampler = HistorySampler(self.state, self.logs, FastClock(1, T0))
         self.assertIsNone(sampler.sample())
         commit(self.state, {"input.voltage": 230, "battery.charge": 99})
         self.assertEqual(sampler.sample(), 1)
@@ -60,7 +60,7 @@ class HistoryTest(unittest.TestCase):
         self.assertEqual((rec["input.L1-N.voltage"], rec["battery.charge"]), (230, 99))
 
     def test_sts_device_samples_into_sts_history(self):
-        sampler = HistorySampler(self.state, self.logs)
+        sampler = HistorySampler(self.state, self.logs, FastClock(1, T0))
         commit(self.state, {"input.1.voltage": 398, "input.2.voltage": 402}, mapping="sts")
         sampler.sample()
         rec = self.logs.query("sts_history")["records"][0]
@@ -68,7 +68,7 @@ class HistoryTest(unittest.TestCase):
         self.assertEqual(len(self.logs.log("history")), 0)
 
     def test_extended_uses_every_poll_cycle(self):
-        ext = ExtendedAggregator(self.state, self.logs, clock=Clock(1, T0))
+        ext = ExtendedAggregator(self.state, self.logs, FastClock(1, T0))
         ext.start = T0
         series = (230, 229, 251, 231, 230)   # the spike 251 falls between two history points
         for i, v in enumerate(series):
@@ -87,27 +87,24 @@ class HistoryTest(unittest.TestCase):
         self.assertEqual(ext.start, T0 + 3600)
 
     def test_extended_writes_nothing_for_an_empty_period_and_ignores_sts(self):
-        ext = ExtendedAggregator(self.state, self.logs)
+        ext = ExtendedAggregator(self.state, self.logs, FastClock(1, T0))
         self.assertIsNone(ext.flush())
         commit(self.state, {"input.1.voltage": 400}, mapping="sts")
         self.assertIsNone(ext.flush())
         self.assertEqual(len(self.logs.log("extended")), 0)
 
-    def test_intervals_come_from_the_configuration(self):
-        cfg = Config()
-        sampler = HistorySampler(self.state, self.logs, cfg)
-        ext = ExtendedAggregator(self.state, self.logs, cfg)
-        self.assertEqual((sampler.interval(), ext.interval()), (60, 60))
-        cfg.update({"log.history_interval": 5, "log.extended_interval": 15})
-        self.assertEqual((sampler.interval(), ext.interval()), (5, 15))
+    def test_intervals_are_shown_in_the_status(self):
+        sampler = HistorySampler(self.state, self.logs, FastClock(1, T0), interval_s=5)
+        ext = ExtendedAggregator(self.state, self.logs, FastClock(1, T0), interval_min=15)
+        self.assertEqual((sampler.status()["interval"], ext.status()["interval"]), (5, 15))
 
     def test_tasks_fill_both_logs_on_an_accelerated_clock(self):
         if compat.MICROPYTHON and not hasattr(asyncio, "run"):
             self.skipTest("this port's asyncio cannot block (webassembly runs on the JS loop)")
         # 7200x: a 60 s history point every ~8 ms, a 60 min extended record every 0.5 s.
-        clock = Clock(7200, T0)
-        sampler = HistorySampler(self.state, self.logs, clock=clock)
-        ext = ExtendedAggregator(self.state, self.logs, clock=clock)
+        clock = FastClock(7200, T0)
+        sampler = HistorySampler(self.state, self.logs, clock)
+        ext = ExtendedAggregator(self.state, self.logs, clock)
         fed = []
 
         async def feed():

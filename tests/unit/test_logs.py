@@ -4,9 +4,9 @@ import unittest
 
 from firmware.logs import logs as logs_mod
 from firmware.logs import ringlog
-from firmware.settings.config import Config
 from firmware.state.bus import EventBus, make_event
-from firmware.logs.logs import Logs, civil, format_time
+from firmware.clock.calendar import format_time, parts
+from firmware.logs.logs import Logs
 from tmpdirs import make_dir, remove_dir
 
 PORTABLE = True
@@ -66,12 +66,12 @@ class LogsTest(unittest.TestCase):
         return [e["text"] for e in self.bus.recent if e["source"] == "card"]
 
     def test_civil_dates(self):
-        self.assertEqual(civil(0), (1970, 1, 1, 0, 0, 0))
-        self.assertEqual(civil(951782400), (2000, 2, 29, 0, 0, 0))
-        self.assertEqual(civil(1709251199), (2024, 2, 29, 23, 59, 59))
-        self.assertEqual(civil(4102444799), (2099, 12, 31, 23, 59, 59))
+        self.assertEqual(parts(0)[:6], (1970, 1, 1, 0, 0, 0))
+        self.assertEqual(parts(951782400)[:6], (2000, 2, 29, 0, 0, 0))
+        self.assertEqual(parts(1709251199)[:6], (2024, 2, 29, 23, 59, 59))
+        self.assertEqual(parts(4102444799)[:6], (2099, 12, 31, 23, 59, 59))
         self.assertEqual(format_time(T0), "21/11/2025 04:40:00")
-        self.assertEqual(format_time(T0, lambda t: -5 * 3600), "20/11/2025 23:40:00")
+        self.assertEqual(format_time(T0 - 5 * 3600), "20/11/2025 23:40:00")
 
     def test_history_three_phase_round_trip(self):
         self.logs.record_history(THREE_PHASE, "jbusp", T0)
@@ -157,7 +157,7 @@ class LogsTest(unittest.TestCase):
     def test_history_csv_columns_and_values(self):
         self.logs.record_history(THREE_PHASE, "jbusp", T0)
         self.logs.record_history(SINGLE_PHASE, "jbusp", T0 + 60)
-        rows = parse_csv(self.logs.csv_lines("history", tz=lambda t: 3600))
+        rows = parse_csv(self.logs.csv_lines("history", local=lambda t: t + 3600))
         self.assertEqual(rows[0][:4], ["Date time", "Input Voltage R (V)", "Input Voltage S (V)",
                                        "Input Voltage T (V)"])
         self.assertEqual(rows[0][-2:], ["Battery Capacity (%)", "UPS temperature (C)"])
@@ -227,19 +227,28 @@ class LogsTest(unittest.TestCase):
         self.assertEqual(self.logs.query("history")["total"], 1)
         self.assertEqual(self.logs.query("card_events")["records"][0]["level"], "W")
 
-    def test_interval_change_publishes_event(self):
-        cfg = Config()
-        logs = Logs(self.dir + "/", self.bus, cfg)
+    def test_a_new_size_keeps_the_newest_records(self):
+        for i in range(40):
+            self.logs.record_history(THREE_PHASE, "jbusp", T0 + i)
+        self.logs.close()
+        smaller = Logs(self.dir, self.bus, records=16)
         try:
-            cfg.update({"log.history_interval": 30})
-            cfg.update({"log.extended_interval": 30})
-            cfg.update({"system.name": "ups-room-2"})
+            page = smaller.query("history", per_page=100)
+            self.assertEqual(page["total"], 16)
+            self.assertEqual([r["seq"] for r in page["records"]], list(range(40, 24, -1)))
+            self.assertEqual(page["records"][0]["time"], T0 + 39)
+            self.assertEqual(smaller.log("history").append([1] * 14, T0 + 40), 41)
         finally:
-            logs.close()
-        texts = self.card_texts()
-        self.assertIn("History log interval changed", texts)
-        self.assertIn("Extended history log interval changed", texts)
-        self.assertEqual(texts.count("History log interval changed"), 1)
+            smaller.close()
+        larger = Logs(self.dir, self.bus, records=64)
+        try:
+            self.assertEqual(larger.query("history")["total"], 16)
+            self.assertEqual(larger.log("history").head, 41)
+            self.assertEqual(larger.status()["history"]["capacity"], 64)
+        finally:
+            larger.close()
+        self.assertNotIn("History log schema changed. Log has been re-created.",
+                         self.card_texts())
 
     def test_reopen_keeps_every_log(self):
         self.logs.record_history(THREE_PHASE, "jbusp", T0)

@@ -5,6 +5,8 @@ import unittest
 from firmware.state import names
 from firmware.ups.maps import load
 
+PORTABLE = True
+
 MAPPINGS = ("jbusp", "vumap", "sts")
 LEVELS = ("I", "W", "C", None)
 

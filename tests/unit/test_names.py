@@ -6,6 +6,8 @@ from firmware.ups import decode
 from firmware.state import names
 from firmware.ups.maps import load
 
+PORTABLE = True
+
 MAPPINGS = ("jbusp", "vumap", "sts")
 ALLOWED = "abcdefghijklmnopqrstuvwxyz0123456789-LN"
 

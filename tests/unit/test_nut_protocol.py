@@ -2,7 +2,8 @@
 
 import unittest
 
-from firmware.settings import config
+from firmware.nut import settings as nut_settings
+from firmware.settings.schema import ConfigError, Schema
 from firmware.nut import users as nut_users
 from firmware.accounts import passwords
 from firmware.state.ups import UpsState
@@ -40,7 +41,8 @@ def _session(values=None, stale=False, commands=("test.battery.start", "beeper.m
     ctx = NutContext(_state(values or {"ups.status": "OL", "battery.charge": 100,
                                        "input.voltage": 229.5, "ups.model": 'NETYS "RT"'},
                             stale),
-                     users=_users(), commands=lambda: list(commands), description="Server room")
+                     find_user=_users().get, commands=lambda: list(commands),
+                     describe=lambda: "Server room")
     s = NutSession(ctx, "192.0.2.7", now=1763700000.0)
     ctx.sessions.append(s)
     return s
@@ -228,9 +230,12 @@ class TestAccounts(unittest.TestCase):
         self.assertEqual(s.handle('SET VAR ups nothing "1"'), ["ERR VAR-NOT-SUPPORTED"])
 
 
+SCHEMA = Schema(nut_settings.ROWS)
+
+
 class TestUserValidation(unittest.TestCase):
     def test_plain_password_is_hashed(self):
-        out = config.validate("nut.users", ["ops:s3cret:primary:test.battery.start+beeper.mute"])
+        out = SCHEMA.check("nut.users", ["ops:s3cret:primary:test.battery.start+beeper.mute"])
         self.assertEqual(len(out), 1)
         self.assertNotIn("s3cret", out[0])
         name, _, rest = out[0].partition(":")
@@ -241,16 +246,16 @@ class TestUserValidation(unittest.TestCase):
         self.assertEqual(user.role, "primary")
         self.assertTrue(user.may_run("beeper.mute"))
         self.assertFalse(user.may_run("load.off"))
-        self.assertEqual(config.validate("nut.users", out), out)  # hashed stays as it is
+        self.assertEqual(SCHEMA.check("nut.users", out), out)  # hashed stays as it is
 
     def test_bad_items_name_the_field(self):
         for item in ("onlyname", "a:b", "a:pw:boss", "a:p w:primary", "a:pa$s:primary",
                      "a::primary", "a:b:primary:x:y", "b a:pw:primary"):
-            with self.assertRaises(config.ConfigError) as cm:
-                config.validate("nut.users", [item])
+            with self.assertRaises(ConfigError) as cm:
+                SCHEMA.check("nut.users", [item])
             self.assertEqual(cm.exception.field, "nut.users", item)
-        with self.assertRaises(config.ConfigError):
-            config.validate("nut.users", ["a:x:primary", "a:y:secondary"])
+        with self.assertRaises(ConfigError):
+            SCHEMA.check("nut.users", ["a:x:primary", "a:y:secondary"])
 
     def test_unhashed_items_are_not_accepted_as_accounts(self):
         self.assertEqual(nut_users.parse_users(["a:plain:primary", "broken"]), {})

@@ -10,8 +10,9 @@ import tempfile
 import time
 
 from firmware.accounts import passwords
-from firmware.settings.config import SCHEMA, Config
+from firmware.card import features
 from firmware.settings.backup import export_backup
+from firmware.settings.config import Config
 
 
 def _per_call_ms(fn, rounds: int) -> float:
@@ -28,15 +29,15 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="configbench") as folder:
         path = os.path.join(folder, "config.json")
-        cfg = Config(path)
-        cfg.update({"smtp.password": "bench-secret", "auth.users": ["ops:ops-pw:write"]})
-        cfg.save()
+        schema = features.schema()
+        cfg = Config(schema, path)
+        cfg.update({"auth.users": ["ops:ops-pw:write"], "nut.users": ["mon:mon-pw:secondary"]})
         figures = {
-            "settings": len(SCHEMA),
+            "settings": len(schema),
             "file_bytes": os.path.getsize(path),
             "backup_bytes": len(export_backup(cfg).encode()),
             "save_ms": _per_call_ms(cfg.save, args.rounds),
-            "load_ms": _per_call_ms(lambda: Config(path), args.rounds),
+            "load_ms": _per_call_ms(lambda: Config(schema, path), args.rounds),
             "hash_iterations": passwords.ITERATIONS,
             "hash_native_ms": _per_call_ms(lambda: passwords.pbkdf2_sha256(
                 b"pw", b"salt" * 4, passwords.ITERATIONS), 5),

@@ -14,9 +14,10 @@ import resource
 import statistics
 import time
 
-from firmware.settings.config import Config
-from firmware.state.ups import UpsState
+from firmware.nut import users
+from firmware.nut.protocol import NutContext
 from firmware.nut.server import NutServer
+from firmware.state.ups import UpsState
 
 
 def _state() -> UpsState:
@@ -41,10 +42,9 @@ async def _line(reader: asyncio.StreamReader) -> bytes:
 
 
 async def main() -> dict:
-    cfg = Config(None)
-    cfg.update({"nut.port": 0, "nut.bind": "127.0.0.1", "nut.max_clients": 1024,
-                "nut.users": ["bench:bench-pw:primary"]})
-    server = NutServer(cfg, _state())
+    accounts = users.parse_users(users.check_users(["bench:bench-pw:primary"]))
+    ctx = NutContext(_state(), find_user=accounts.get)
+    server = NutServer(ctx, 0, "127.0.0.1", max_clients=1024)
     port = await server.start()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
 

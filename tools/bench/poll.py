@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from firmware.ups import pollplan  # noqa: E402
+from firmware.card import features  # noqa: E402
 from firmware.settings.config import Config  # noqa: E402
 from firmware.state.bus import EventBus  # noqa: E402
 from firmware.state.ups import UpsState  # noqa: E402
@@ -46,7 +47,7 @@ def _p95(samples: list[float]) -> float:
 
 async def _measure(link: str, baud: int, cycles: int) -> dict:
     """Detect, warm up (identity pass), then time `cycles` back-to-back cycles."""
-    cfg = Config()
+    cfg = Config(features.schema())
     cfg.update({"poll.rate": 0, "serial.baud": str(baud)})
     transport = SerialTransport(link)
     poller = Poller(cfg, UpsState(), EventBus(), transport)

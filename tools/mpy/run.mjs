@@ -2,14 +2,16 @@
 //
 //   node tools/mpy/run.mjs tests/unit/test_rtu.py
 //
-// Copies the portable firmware (firmware/__init__.py, firmware/platform/compat.py, firmware/core/**) and the
-// unittest stand-in (tools/mpy/unittest.py) into the interpreter's /lib, and tests/unit/*.py into
+// Copies the files the ESP32 build freezes (board/esp32/manifest.py, read by tools/mpy/manifest.py;
+// or the JSON list in MPY_FILES) and the unittest stand-in (tools/mpy/unittest.py) into the
+// interpreter's /lib, and tests/unit/*.py into
 // /tests, imports the test module and runs it from an asyncio task (the port has no asyncio.run
 // and a top-level await can hang). Exit status: 0 when every test passed, 1 when any failed or
 // raised or none ran, 2 on a usage error, 3 when the run did not finish before the deadline.
 // One Node process per test file: a second interpreter in the same process crashes.
 
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,9 +67,13 @@ const mp = await loadMicroPython({
   stderr: (line) => process.stderr.write(line + "\n"),
 });
 
+// One reader of the manifest (Python); the test passes its answer in MPY_FILES.
+const portable = JSON.parse(
+  process.env.MPY_FILES ||
+    execFileSync("python3", ["-m", "tools.mpy.manifest"], { cwd: ROOT, encoding: "utf8" }),
+);
 const FS = mp.FS;
-copyFile(FS, path.join(ROOT, "firmware", "__init__.py"), "/lib/firmware/__init__.py");
-for (const pkg of ["platform", "state", "settings", "accounts", "modbus", "ups", "events", "logs", "clock", "nut"]) copyTree(FS, path.join(ROOT, "firmware", pkg), `/lib/firmware/${pkg}`);
+for (const file of portable) copyFile(FS, path.join(ROOT, file), `/lib/${file}`);
 copyFile(FS, path.join(HERE, "unittest.py"), "/lib/unittest.py");
 copyTree(FS, path.dirname(testPath), "/tests");
 

@@ -1,0 +1,20 @@
+# What the ESP32 build freezes into its firmware image, in the manner of micropython-lib's
+# manifest.py files. Only portable code belongs here: each module imports nothing but what
+# MicroPython has (or does so inside try/except ImportError); tests/unit/test_layout.py checks it,
+# and the portable unit tests run on exactly these files under real MicroPython.
+# Left out: the local management socket (unix sockets), the command line and the board adapters
+# of CPython boards (firmware/hal); the ESP32's own HAL joins when that board does.
+
+module("firmware/__init__.py")
+package("firmware/platform")
+package("firmware/state")
+package("firmware/settings")
+package("firmware/accounts")
+package("firmware/modbus")
+package("firmware/ups")            # with its maps/
+package("firmware/events")
+package("firmware/logs")
+package("firmware/clock")
+package("firmware/nut")
+package("firmware/admin", files=("__init__.py", "args.py", "ops.py", "feature.py"))
+package("firmware/card")

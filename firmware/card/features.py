@@ -1,0 +1,35 @@
+"""The one list of features a build runs, in start order, and the settings schema it makes.
+
+A new feature goes here once: its package holds its settings, its code and its feature class
+(firmware/card/feature.py shows the shape). Order matters where one feature uses what an earlier
+one provides: the clock stamps every event, so it comes first; the logs come next so that they
+record everything that follows.
+"""
+
+from firmware.accounts.feature import Accounts
+from firmware.admin.feature import Admin
+from firmware.card import settings as card_settings
+from firmware.clock.feature import Time
+from firmware.events.feature import Events
+from firmware.logs.feature import Logs
+from firmware.nut.feature import Nut
+from firmware.settings.schema import Schema
+from firmware.ups.feature import Ups
+
+FEATURES = (
+    Time,        # the card clock (stamps every event), NTP/NTS and the UPS clock
+    Logs,        # event logs and history logs: records every event from here on
+    Events,      # UPS/STS flags -> events; the active alarm table
+    Accounts,    # the admin password and the users
+    Ups,         # the poller: owns the serial line, the only writer of UPS data
+    Nut,         # NUT network server
+    Admin,       # management operations on the local socket
+)
+
+
+def schema(feature_classes=FEATURES):
+    """The settings of the card and of every feature in the list."""
+    rows = list(card_settings.ROWS)
+    for cls in feature_classes:
+        rows.extend(cls.SETTINGS)
+    return Schema(rows)

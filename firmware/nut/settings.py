@@ -1,0 +1,18 @@
+"""Settings of the NUT network server (RFC 9271): address, limits, accounts."""
+
+from firmware.nut.users import check_users
+from firmware.settings.schema import Row
+
+PORTS = (0, 65535)   # 0 = any free port (tests, parallel runs); the ready line says which
+
+ROWS = (
+    Row("nut.enabled", "bool", True, None, "NUT network server on/off"),
+    Row("nut.port", "int", 3493, PORTS, "NUT network server port; 0 = any free port"),
+    Row("nut.bind", "host", "0.0.0.0", 64,
+        "Address the NUT server listens on (0.0.0.0 = every IPv4 address)"),
+    Row("nut.max_clients", "int", 64, (1, 1024), "Simultaneous NUT connections"),
+    Row("nut.idle_timeout", "int", 600, (10, 86400), "Seconds before an idle NUT client is closed"),
+    Row("nut.users", "list", [], 16,
+        "NUT users: 'name:password:role[:cmd+cmd...]', role primary or secondary; the password is "
+        "stored hashed", check=check_users),
+)
