@@ -34,8 +34,10 @@ class Card:
         self.ready = ready
         self.data_dir = data_dir
         self.log = log
-        host, port = ready["nut"].rsplit(":", 1)
-        self.nut_host, self.nut_port = host, int(port)
+        self.nut_host, self.nut_port = None, None     # no NUT server running at start
+        if "nut" in ready:
+            host, port = ready["nut"].rsplit(":", 1)
+            self.nut_host, self.nut_port = host, int(port)
 
     @property
     def nut_address(self) -> str:

@@ -76,17 +76,17 @@ class Logs(Feature):
     async def apply(self, changed):
         if "log.records" in changed:
             await self.stop()      # reopening resizes each ring, keeping its newest records
-            await self.start()
-            return
-        if self.logs is None:
-            return
+            await self.start()     # (and reads the intervals anew)
+        elif self.logs is not None:
+            if "log.history_interval" in changed:
+                self.samplers["history"].interval_s = self.setting("log.history_interval")
+                self._restart("history")
+            if "log.extended_interval" in changed:
+                self.samplers["extended"].interval_min = self.setting("log.extended_interval")
+                self._restart("extended")
         if "log.history_interval" in changed:
-            self.samplers["history"].interval_s = self.setting("log.history_interval")
-            self._restart("history")
             catalogue.card_event(self.card.bus, "log.history.interval")
         if "log.extended_interval" in changed:
-            self.samplers["extended"].interval_min = self.setting("log.extended_interval")
-            self._restart("extended")
             catalogue.card_event(self.card.bus, "log.extended.interval")
 
     def _restart(self, name):

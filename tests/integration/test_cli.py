@@ -22,7 +22,10 @@ def test_bad_set_is_refused_naming_the_field(tmp_path):
     data = tmp_path / "data"
     for bad, field in (("poll.rate=often", "poll.rate"), ("nut.max_clients=0", "nut.max_clients"),
                        ("no.such=1", "no.such"), ("nut.users=admin:pw:boss", "nut.users"),
-                       ("nut.port", "nut.port")):
+                       ("nut.port", "nut.port"),
+                       ("time.ntp_server=pool.ntp.org:99999", "time.ntp_server"),
+                       ("poll.commands=garbage", "poll.commands"),
+                       ("smtp.server=mail.example.com", "smtp.server")):
         out = opennmc("run", "--data-dir", str(data), "--set", "poll.rate=5", "--set", bad)
         assert out.returncode == 2, (bad, out.stdout, out.stderr)
         assert field in out.stderr, (bad, out.stderr)
