@@ -12,7 +12,7 @@ import pytest
 from pymodbus.client import ModbusSerialClient
 
 from tools.upssim.registers import jbusp
-from tests.simharness import ROOT, start_sim
+from tests.simharness import ROOT, SimError, start_sim
 from tools.upssim.wire import crc16
 from tests.procs import stop_process
 
@@ -67,6 +67,30 @@ def test_delayed_load_off_and_return_on_mains(sim):
     finally:
         c.close()
         sim.scenario("normal")
+
+
+def test_forced_flags_and_announced_range_code(sim):
+    """The two controls that let a test reach every row of the manual's lists."""
+    sim.scenario("normal")
+    assert ctl(sim, "flags", "S11", "A03").returncode == 0
+    st = sim.state()
+    device = st["devices"]["1"]
+    assert (device["statuses"], device["alarms"], st["forced_flags"]) == (["S11"], ["A03"],
+                                                                          ["A03", "S11"])
+    words = sim.registers()
+    assert words[0x1020] == 1 << 11 and words[0x1040] == 1 << 3, "S11 bit 11, A03 bit 3"
+    bad = ctl(sim, "flags", "S99")
+    assert bad.returncode == 1 and "not a jbusp status or alarm: S99" in bad.stderr
+    assert ctl(sim, "flags", "clear").returncode == 0
+    assert "S01" in sim.state()["devices"]["1"]["statuses"], "the physics drives them again"
+    sim.request("POST", "/identity", {"range_code": 514})
+    assert sim.registers()[0x1000] == 514
+    assert sim.state()["devices"]["1"]["identity"]["range"] == "DELPHYS MP SINGLE UNIT"
+    for body in ({"range_code": 999}, {"range_code": "31"}, {"code": 31}):
+        with pytest.raises(SimError, match=" 400 "):
+            sim.request("POST", "/identity", body)
+    sim.request("POST", "/identity", {"range_code": None})
+    assert sim.registers()[0x1000] == 31, "NETYS RT again"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

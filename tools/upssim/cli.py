@@ -4,6 +4,7 @@
         -> prints "upssim ready link=./ttyUPS control=http://127.0.0.1:PORT" once it answers
     upssim ctl [--control URL] state | set mains=false load=95 | scenario mains-failure
                | fault crc_error_rate=0.2 | fault clear | command test.battery.start
+               | flags S11 A03 | flags clear
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def _pairs(items: list[str]) -> dict:
 def ctl(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="upssim ctl", description="Steer a running upssim.")
     ap.add_argument("--control", default="http://" + DEFAULT_CONTROL)
-    ap.add_argument("verb", choices=("state", "set", "scenario", "fault", "command"))
+    ap.add_argument("verb", choices=("state", "set", "scenario", "fault", "command", "flags"))
     ap.add_argument("args", nargs="*")
     args = ap.parse_args(argv)
     base = args.control if "://" in args.control else "http://" + args.control
@@ -159,6 +160,9 @@ def ctl(argv: list[str]) -> int:
             method, path, body = "POST", "/" + args.verb, {"name": args.args[0]}
         elif args.verb == "fault" and args.args == ["clear"]:
             method, path, body = "POST", "/fault", "clear"
+        elif args.verb == "flags":
+            acronyms = None if args.args == ["clear"] else args.args
+            method, path, body = "POST", "/flags", {"acronyms": acronyms}
         else:
             method, path, body = "POST", "/" + args.verb, _pairs(args.args)
     except ValueError as exc:

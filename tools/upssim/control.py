@@ -1,11 +1,17 @@
 """The simulator's control API: HTTP/JSON on localhost to read its state and to steer its physics and faults.
 
-    GET  /state     {"profile", "physics", "line", "devices": {slave: {statuses, alarms, registers}}}
+    GET  /state     {"profile", "physics", "line", "devices": {slave: {statuses, alarms,
+                    identity, measures, registers}}}: identity and measures in the simulator's
+                    own terms (quantities.py), registers the raw image
     POST /set       {"mains": false} {"load": 95} {"battery_charge": 30} ...     (see physics.SETTABLE)
     POST /scenario  {"name": "mains-failure"}                                  (see physics.SCENARIOS)
     POST /fault     {"crc_error_rate": 0.2, "timeout_rate": 0.1, "noise_bytes": 5, "silence": true,
                      "wrong_slave": true}; {} or "clear" clears them all
     POST /command   {"name": "test.battery.start"}  as if the card had written the command register
+    POST /flags     {"acronyms": ["S11", "A03"]}: exactly these status/alarm bits on every
+                    device, whatever the physics; {"acronyms": null} gives them back to it
+    POST /identity  {"range_code": 514}: announce another range code of the manual's list
+                    (JBUSP "UPS TYPE", VU-MAP T015); {"range_code": null}: the profile's own
 
 Bad JSON, unknown keys or out-of-range values answer 400 with {"error": "..."} and change nothing.
 """
@@ -45,6 +51,8 @@ class Control:
             web.post("/scenario", self.post_scenario),
             web.post("/fault", self.post_fault),
             web.post("/command", self.post_command),
+            web.post("/flags", self.post_flags),
+            web.post("/identity", self.post_identity),
         ])
         self.runner: web.AppRunner | None = None
         self.port = 0
@@ -69,6 +77,7 @@ class Control:
             "units": self.inst.units, "modules": self.inst.modules,
             "physics": self.p.status(), "line": self.relay.status(),
             "clock": self.inst.now(), "commands_done": list(self.inst.commands_done),
+            "forced_flags": self.inst.forced,
             "unfed_measures": self.inst.unfed(), "devices": self.inst.status(),
         }
 
@@ -118,3 +127,30 @@ class Control:
         self.p.tick()
         self.inst.run_command(body["name"])
         return web.json_response({"ok": True, "physics": self.p.status()})
+
+    async def post_flags(self, request: web.Request) -> web.Response:
+        try:
+            body = await _body(request)
+            if not isinstance(body, dict) or set(body) != {"acronyms"}:
+                raise ValueError('expected {"acronyms": [ACRONYM, ...]} or {"acronyms": null}')
+            acronyms = body["acronyms"]
+            if acronyms is not None and (not isinstance(acronyms, list)
+                                         or not all(isinstance(a, str) for a in acronyms)):
+                raise ValueError("acronyms must be a list of strings or null")
+            self.inst.force_flags(acronyms)
+        except ValueError as exc:
+            return _bad(str(exc))
+        return web.json_response({"ok": True, "forced_flags": self.inst.forced})
+
+    async def post_identity(self, request: web.Request) -> web.Response:
+        try:
+            body = await _body(request)
+            if not isinstance(body, dict) or set(body) != {"range_code"}:
+                raise ValueError('expected {"range_code": CODE} or {"range_code": null}')
+            code = body["range_code"]
+            if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
+                raise ValueError("range_code must be a whole number or null")
+            self.inst.set_range_code(code)
+        except ValueError as exc:
+            return _bad(str(exc))
+        return web.json_response({"ok": True, "range_code": self.inst.range_code})

@@ -61,6 +61,8 @@ class Installation:
                              f"{self.units * self.modules} modules; {self.name} allows at most "
                              f"{limit} in total")
         self.clock_offset = 0.0
+        self.forced: list[str] | None = None      # see force_flags
+        self.range_code: int | None = None        # see set_range_code
         self.commands_done: list[str] = []
         self.nodes: dict[int, Node] = {}
         self._lay_out(physics, base, self.prof["layout"])
@@ -104,9 +106,42 @@ class Installation:
 
     # ------------------------------------------------------------------ images
     def flags(self, node: Node) -> tuple[list[str], list[str]]:
-        """Active status and alarm acronyms of a node."""
+        """Active status and alarm acronyms of a node (the forced ones while forced)."""
+        if self.forced is not None:
+            return ([a for a in self.forced if a[0] == "S"],
+                    [a for a in self.forced if a[0] == "A"])
         fs, fa = self.prof["flags"], self.prof["alarms"]
         return ([a for a, f in fs.items() if f(node)], [a for a, f in fa.items() if f(node)])
+
+    def identity(self, node: Node) -> tuple[dict, dict[int, int]]:
+        """(identity, words) of a node, with the range code given by set_range_code if any."""
+        identity, words = self.prof["ident"](node)
+        if self.range_code is not None:
+            address, names = self.tables.RANGE_CODE
+            words[address] = self.range_code
+            identity = {**identity, "range": names[self.range_code],
+                        "range_code": self.range_code}
+        return identity, words
+
+    def set_range_code(self, code: int | None) -> None:
+        """Announce another range of the same mapping (JBUSP "UPS TYPE", VU-MAP T015), so that
+        a test can reach every code of the manual's list; None goes back to the profile's."""
+        names = getattr(self.tables, "RANGE_CODE", (None, {}))[1]
+        if code is not None and code not in names:
+            raise ValueError(f"{code} is not a {self.mapping} range code of the manual; known: "
+                             f"{', '.join(str(c) for c in sorted(names))}")
+        self.range_code = code
+
+    def force_flags(self, acronyms: list[str] | None) -> None:
+        """Set exactly these status/alarm bits on every device, whatever the physics (a test
+        reaching every row of the tables); None gives the bits back to the physics."""
+        if acronyms is not None:
+            known = {row[0] for row in self.tables.STATUS_ROWS + self.tables.ALARM_ROWS}
+            unknown = sorted(set(acronyms) - known)
+            if unknown:
+                raise ValueError(f"not a {self.mapping} status or alarm: {', '.join(unknown)}")
+            acronyms = sorted(set(acronyms))
+        self.forced = acronyms
 
     def measure_rows(self, t014: int) -> list[tuple[str, int, int, bool, str]]:
         """(acronym, address, multiplier, signed, quantity) of the rows this range manages."""
@@ -137,7 +172,7 @@ class Installation:
         # "Value -1 means that the measurement is not managed by the UPS": every measurement
         # word reads -1 unless a managed row fills it (the table's empty rows too).
         words.update(dict.fromkeys(self.measurement_words, NOT_MANAGED))
-        words.update(self.prof["ident"](node))
+        words.update(self.identity(node)[1])
         statuses, alarms = self.flags(node)
         for acronym in statuses + alarms:
             address, bit = self.tables.flag_position(acronym)
@@ -229,11 +264,11 @@ class Installation:
         p.advance(0.0)
 
     def status(self) -> dict:
-        """Per slave: active flags, the measured quantities it publishes, its raw image (JSON-safe).
+        """Per slave: flags, identity, the quantities it publishes, its raw image (JSON-safe).
 
-        "measures" is in the simulator's own terms (quantities.py names, physical units): what
-        the device puts on the wire, before the register's rounding; a quantity it does not
-        publish (its row reads 0xFFFF) is absent.
+        "identity" and "measures" are in the simulator's own terms (quantities.py names, physical
+        units): what the device puts on the wire, before the register's rounding; a quantity it
+        does not publish (its row reads 0xFFFF) is absent.
         """
         out = {}
         for address, node in self.nodes.items():
@@ -244,6 +279,7 @@ class Installation:
                          if value is not None}
             out[str(address)] = {
                 "unit": node.unit, "module": node.module, "statuses": statuses, "alarms": alarms,
+                "identity": self.identity(node)[0],
                 "measures": {q: round(v, 4) for q, v in sorted(published.items())},
                 "registers": {"0x%04X" % a: w for a, w in sorted(words.items())},
             }

@@ -1,7 +1,9 @@
 """Identification and configuration words of each simulated range, per device of the installation.
 
-The manual describes these words for a whole UPS; what a unit or a module of a system answers
-is not published. The simulator's choices for those are commented where they are made.
+Each builder returns, for a device, its identity in the simulator's own terms (range, serial,
+nominal power ...; reported by the control API) and the words that carry it. The manual
+describes these words for a whole UPS; what a unit or a module of a system answers is not
+published. The simulator's choices for those are commented where they are made.
 """
 
 from __future__ import annotations
@@ -9,21 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tools.upssim.encoding import ascii_words, multiplier
-from tools.upssim.quantities import Node
+from tools.upssim.quantities import POWER_FACTOR, Node
 from tools.upssim.registers import jbusp, sts, vumap
 
 NOMINAL_V, NOMINAL_HZ = 230, 50
 FIRMWARE_VERSION = 1.00         # of the UPS communication board (JBUSP T04)
 BATTERY_NOMINAL_AH = 7.0        # per unit (JBUSP T08)
 
-Ident = Callable[[Node], dict[int, int]]
+Ident = Callable[[Node], tuple[dict, dict[int, int]]]     # node -> (identity, words)
 
 
 def jbusp_ident(range_name: str, kva: float, serial: str) -> Ident:
     """IDENTIFIERS (0x1000..) and CONFIGURATION (0x10E0..) words of a JBUSP range."""
     type_code = next(code for code, name in jbusp.UPS_TYPES.items() if name == range_name)
 
-    def build(node: Node) -> dict[int, int]:
+    def build(node: Node) -> tuple[dict, dict[int, int]]:
         units = node.units or 1
         # A unit of a parallel system: the system's type code, its share of the power, its
         # number as "Module number" and the system's serial with the unit number appended
@@ -42,7 +44,7 @@ def jbusp_ident(range_name: str, kva: float, serial: str) -> Ident:
         start, count = jbusp.SERIAL
         for i, word in enumerate(ascii_words(text, count, jbusp.SERIAL_FIRST_CHAR_IN_LSB)):
             words[start + i] = word
-        return words
+        return {"range": range_name, "serial": text, **facts}, words
     return build
 
 
@@ -53,7 +55,7 @@ def vumap_ident(range_name: str, installation: str, kva: float, phases: tuple[in
     system_code, system_type = vumap.INSTALLATION_CODES[installation]
     modular_unit = vumap.INSTALLATION_CODES["modular unit"]
 
-    def build(node: Node) -> dict[int, int]:
+    def build(node: Node) -> tuple[dict, dict[int, int]]:
         size = kva * node.share()
         if node.module:
             # Not published: a module answers device type 02 under its unit's installation code
@@ -71,7 +73,7 @@ def vumap_ident(range_name: str, installation: str, kva: float, phases: tuple[in
         words = {
             0x0001: t001, 0x0002: node.children, 0x0003: (1 << node.children) - 1,
             0x0004: number, 0x0005: int(round(size * factor)),
-            0x0006: int(round(size * 0.9 * factor)),
+            0x0006: int(round(size * POWER_FACTOR * factor)),
             0x0007: phases[0] << 8 | phases[1],
             0x0008: 0x0001 if node.p.eco else 0,      # T008 b00 "eco mode enabled"
             0x0009: 0, 0x000A: 0x0001,                # T010 b00 "battery present"
@@ -82,13 +84,17 @@ def vumap_ident(range_name: str, installation: str, kva: float, phases: tuple[in
                                      (vumap.UPS_REFERENCE, reference)):
             for i, word in enumerate(ascii_words(text, count, vumap.TEXT_FIRST_CHAR_IN_LSB)):
                 words[start + i] = word
-        return words
+        identity = {"range": range_name, "serial": serial + suffix, "reference": reference,
+                    "nominal_kva": size, "nominal_kw": size * POWER_FACTOR,
+                    "input_phases": phases[0], "output_phases": phases[1],
+                    "device_number": number, "devices_below": node.children}
+        return identity, words
     return build
 
 
 def sts_ident(reference: str, serial: str, nominal_current: int) -> Ident:
     """STS REFERENCE, STS SERIAL NUMBER and CONFIG words."""
-    def build(node: Node) -> dict[int, int]:
+    def build(node: Node) -> tuple[dict, dict[int, int]]:
         facts = {"nominal_voltage": NOMINAL_V, "nominal_frequency": NOMINAL_HZ,
                  "nominal_current": nominal_current, "preferred_source": 1}
         words = {address: facts[name] for address, name in sts.CONFIG}
@@ -96,5 +102,6 @@ def sts_ident(reference: str, serial: str, nominal_current: int) -> Ident:
                                      (sts.STS_SERIAL_NUMBER, serial)):
             for i, word in enumerate(ascii_words(text, count, sts.TEXT_FIRST_CHAR_IN_LSB)):
                 words[start + i] = word
-        return words
+        # "STATYS" is the one STS range the manual names
+        return {"range": "STATYS", "reference": reference, "serial": serial, **facts}, words
     return build

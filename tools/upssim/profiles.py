@@ -12,8 +12,9 @@ from tools.upssim.flags import (JBUSP_ALARMS, JBUSP_FLAGS, STS_ALARMS, STS_FLAGS
 from tools.upssim.ident import jbusp_ident, sts_ident, vumap_ident
 from tools.upssim.registers import jbusp
 
-# The simulator's choice: a battery-backed MODULYS with one battery string (no "string -"
-# voltage or current) and no other DC storage.
+# The simulator's choice: the single MODULYS has one battery string (no "string -" voltage or
+# current) and no other DC storage; the larger systems have both strings and a DC storage, so
+# that every VU-MAP row is sent by some profile.
 VUMAP_UNMANAGED = ("M017", "M019", "M028", "M029")
 
 _JBUSP = {"mapping": "jbusp", "flags": JBUSP_FLAGS, "alarms": JBUSP_ALARMS,
@@ -21,7 +22,7 @@ _JBUSP = {"mapping": "jbusp", "flags": JBUSP_FLAGS, "alarms": JBUSP_ALARMS,
           # 0x1077 = 0xFFFF as "on line"
           "runtime_on_battery_only": True}
 _VUMAP = {"mapping": "vumap", "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS,
-          "managed": None, "unmanaged": VUMAP_UNMANAGED}
+          "managed": None, "unmanaged": ()}
 
 PROFILES = {
     # the manual's JBUSP measurement columns say what each range manages
@@ -36,6 +37,7 @@ PROFILES = {
                              "ident": jbusp_ident("MASTERYS 3/3 SYSTEM", 120.0, "MBCPAR0A"),
                              "managed": jbusp.managed_by("MASTERYS")},
     "modulys-gp2": {**_VUMAP, "layout": "single", "phases": (3, 3), "kva": 25.0,
+                    "unmanaged": VUMAP_UNMANAGED,
                     "ident": vumap_ident("MODULYS GP 2.0", "single unit", 25.0, (3, 3),
                                          "MGP25A01", "MODULYS GP 2.0 25")},
     "modulys-gp2-modular": {**_VUMAP, "layout": "modular", "phases": (3, 3), "kva": 100.0,

@@ -66,6 +66,7 @@ def quantities(node: Node, kva: float, phases: int) -> dict[str, float]:
         "time_on_battery_s": p.on_battery_s,
         "battery_voltage": vbat, "battery_voltage_negative": vbat,
         "battery_current": -amps * vout * phases / vbat if p.on_battery() else FLOAT_CHARGE_A,
+        "dc_storage_voltage": vbat, "dc_storage_temperature": p.ambient_temperature,
         "battery_temperature": p.ambient_temperature,
         "battery_temperature_average": p.ambient_temperature,
         "ambient_temperature": p.ambient_temperature,
@@ -73,6 +74,8 @@ def quantities(node: Node, kva: float, phases: int) -> dict[str, float]:
         "output_frequency": fout, "output_kva": kva_out, "output_kw": kw_out,
         "output_crest_factor": cf,
     }
+    # the + and - strings are in series around the mid-point: the same current in both
+    out["battery_current_negative"] = out["battery_current"]
     for n in range(1, phases + 1):
         out.update({
             f"load_pct_L{n}": load, f"output_voltage_L{n}": vout, f"output_current_L{n}": amps,

@@ -232,6 +232,8 @@ UPS_TYPES = {
     **{code: "DELPHYS MX SYSTEM" for code in range(1018, 1022)},
 }
 
+RANGE_CODE = (0x1000, UPS_TYPES)     # where the range code goes, and what each code means
+
 # The manual publishes no clock register. The simulator's choice: the 4 words at 0x1360 that
 # NUT's socomec_jbus reads as the UPS date and time (encoding.clock_words, "packed").
 CLOCK = (0x1360, 4, "packed")
@@ -251,6 +253,7 @@ COMMANDS = {
 }
 
 
+GARBLED = ("S18", "S25")      # rows whose wording the extraction lost: never set
 STATUS_ROWS, ALARM_ROWS = STATUS, ALARMS     # (acronym, level, description), as sts.py has
 
 

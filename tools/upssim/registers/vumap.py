@@ -221,6 +221,8 @@ REFERENCE_CODES = {"ITYS PRO": 0x8001, "MODULYS GP 2.0": 0x8100, "MODULYS RM GP"
                    "MODULYS XS": 0x8180, "MODULYS XL": 0x81A0, "MASTERYS BC+": 0x8200,
                    "MASTERYS GP4": 0x8300, "DELPHYS XL": 0x8400, "DELPHYS BC - GP 2.0": 0x0288}
 
+RANGE_CODE = (0x000F, {code: name for name, code in REFERENCE_CODES.items()})   # T015
+
 # R000 and R001 (10 words each, "ASCII"): the manual gives no character order for VU-MAP. The
 # simulator's choice: first character in the MSB, Modbus's big-endian order for register data.
 SERIAL_NUMBER, UPS_REFERENCE, TEXT_FIRST_CHAR_IN_LSB = (0x0010, 10), (0x001A, 10), False
