@@ -25,7 +25,8 @@ slave's own reaction time): 20 ms at 57600, 50 ms at 19200, 100 ms at 9600 as th
 manual's defaults, and 200 ms at 2400 (not in the manual: 2400 baud UPSs are the oldest and
 slowest, and the wire time itself is already added separately). `timeout_ms` overrides it.
 
-Errors (all ModbusError, defined in rtu.py and re-exported here): ModbusTimeout (no byte at all),
+Errors (all ModbusError; the PDU-level ones in pdu.py, the line-level ones in rtu.py):
+ModbusTimeout (no byte at all),
 ModbusCRCError, ModbusWrongSlave, ModbusWrongFunction, ModbusShortFrame, ModbusNoise (all
 ModbusFrameError) and ModbusLineError (an OSError from the transport, wrapped so a caller that
 handles ModbusError survives an unplugged adapter) are retried `retries` times;
@@ -36,18 +37,11 @@ import asyncio
 
 from firmware.platform import compat
 from firmware.modbus import rtu
-from firmware.modbus.rtu import (  # noqa: F401 - re-exported for callers
-    ModbusCRCError,
-    ModbusError,
-    ModbusException,
-    ModbusFrameError,
-    ModbusLineError,
-    ModbusNoise,
-    ModbusShortFrame,
-    ModbusTimeout,
-    ModbusWrongFunction,
-    ModbusWrongSlave,
-)
+from firmware.modbus import pdu
+from firmware.modbus.pdu import (ModbusError, ModbusException, ModbusFrameError,
+                                 ModbusWrongFunction)
+from firmware.modbus.rtu import (ModbusCRCError, ModbusLineError, ModbusNoise, ModbusShortFrame,
+                                 ModbusTimeout, ModbusWrongSlave)
 
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 PARITIES = ("N", "E", "O")
@@ -146,19 +140,17 @@ class Master:
 
     @property
     def bits_per_char(self):
-        return 10 if self.parity == "N" else 11
+        return rtu.char_bits(self.parity)
 
     @property
     def char_us(self):
-        """One character's wire time in microseconds."""
-        return self.bits_per_char * 1000000 // self.baud
+        """One character's wire time in whole microseconds (the tick counter's unit)."""
+        return int(rtu.char_us(self.baud, self.parity))
 
     @property
     def t35_us(self):
-        """Inter-frame silence: 3.5 character times, fixed at 1750 us above 19200 baud."""
-        if self.baud > 19200:
-            return 1750
-        return self.char_us * 7 // 2
+        """Inter-frame silence (rtu.t35_us) in whole microseconds."""
+        return int(rtu.t35_us(self.baud, self.parity))
 
     @property
     def timeout_ms(self):
@@ -177,7 +169,7 @@ class Master:
 
     # -- public transactions ---------------------------------------------------------------
 
-    async def read(self, slave, address, count, function=rtu.READ_HOLDING):
+    async def read(self, slave, address, count, function=pdu.READ_HOLDING):
         """Words read from `count` registers at `address` (0x03 holding, 0x04 input)."""
         if slave == 0:
             raise ValueError("cannot read from the broadcast address 0")
@@ -187,12 +179,12 @@ class Master:
     async def write(self, slave, address, value):
         """Write one register (0x06); slave 0 broadcasts and waits for no answer."""
         frame = rtu.build_write_single(slave, address, value)
-        await self._transaction(frame, slave, rtu.WRITE_SINGLE, 1)
+        await self._transaction(frame, slave, pdu.WRITE_SINGLE, 1)
 
     async def write_many(self, slave, address, values):
         """Write consecutive registers (0x10); slave 0 broadcasts and waits for no answer."""
         frame = rtu.build_write_multiple(slave, address, values)
-        await self._transaction(frame, slave, rtu.WRITE_MULTIPLE, len(values))
+        await self._transaction(frame, slave, pdu.WRITE_MULTIPLE, len(values))
 
     def status(self):
         """Settings and counters as a JSON-safe dict."""
@@ -274,7 +266,7 @@ class Master:
         deadline_ms = self.answer_deadline_ms(len(frame), expected)
         start = compat.ticks_ms()
         buf = bytearray()
-        used, pdu = 0, None
+        used, answer = 0, None
         while True:
             left = deadline_ms - compat.ticks_diff(compat.ticks_ms(), start)
             if left <= 0:
@@ -288,20 +280,20 @@ class Master:
                 buf.extend(chunk)
                 self.counters["bytes_rx"] += len(chunk)
                 self._last_activity_us = compat.ticks_us()
-                used, pdu = rtu.decode_response(buf, slave, function, count)
-                if pdu is not None:
+                used, answer = rtu.decode_response(buf, slave, function, count)
+                if answer is not None:
                     break
-        if pdu is None:
+        if answer is None:
             error = rtu.diagnose(buf, slave, function, count)
             if isinstance(error, ModbusNoise):
                 self.counters["noise_bytes"] += len(buf)
             raise error
         self.counters["responses"] += 1
         # Bytes before the frame (noise, a late echo) and after it are not part of any answer.
-        self.counters["noise_bytes"] += len(buf) - (len(pdu) + 3)
-        if function in (rtu.READ_HOLDING, rtu.READ_INPUT):
-            return rtu.parse_pdu(pdu, function, count)
-        echo = rtu.parse_pdu(pdu, function, count)
+        self.counters["noise_bytes"] += len(buf) - (len(answer) + 3)
+        if function in (pdu.READ_HOLDING, pdu.READ_INPUT):
+            return pdu.parse_response(answer, function, count)
+        echo = pdu.parse_response(answer, function, count)
         sent = (int.from_bytes(frame[2:4], "big"), int.from_bytes(frame[4:6], "big"))
         if tuple(echo) != sent:
             raise ModbusFrameError("write echo %r does not match the request" % (echo,))

@@ -1,7 +1,7 @@
-"""Modbus RTU framing for a master: request builders, response decoder (pure: no I/O, no sleep).
+"""Modbus RTU framing for a master: request frames, response decoder, line timing (pure: no I/O).
 
-An RTU frame is an address, a PDU and a CRC; frames are separated by at least 3.5 character times
-of silence (T3.5), which this module does not see: the master enforces it.
+An RTU frame is an address, a PDU (pdu.py) and a CRC; frames are separated by at least 3.5
+character times of silence (T3.5), which this module does not see: the master enforces it.
 
     +--------+----------+----------------------------+---------+---------+
     | slave  | function | data (0..252 bytes)        | CRC lo  | CRC hi  |
@@ -27,33 +27,28 @@ and its CRC is right. `decode_response` also resynchronises: leading bytes that 
 a frame (line noise, an echo, the tail of an older answer) are skipped.
 """
 
-import struct
-
+from firmware.modbus import pdu
 from firmware.modbus.crc import append, check
-
-READ_HOLDING = 0x03
-READ_INPUT = 0x04
-WRITE_SINGLE = 0x06
-WRITE_MULTIPLE = 0x10
-
-MAX_READ = 125  # words per 0x03/0x04 request (the standard's limit: 250 data bytes)
-MAX_WRITE = 123  # words per 0x10 request
-
-EXCEPTION_NAMES = {
-    1: "illegal function",
-    2: "illegal data address",
-    3: "illegal data value",
-    4: "slave device failure",
-    5: "acknowledge",
-    6: "slave device busy",
-    8: "memory parity error",
-    10: "gateway path unavailable",
-    11: "gateway target failed to respond",
-}
+from firmware.modbus.pdu import (READ_HOLDING, READ_INPUT, ModbusError, ModbusFrameError,
+                                 ModbusWrongFunction)
 
 
-class ModbusError(Exception):
-    """Any failed Modbus transaction."""
+def char_bits(parity="N"):
+    """Bits on the wire per character: start + 8 data + (parity) + stop."""
+    return 10 if parity == "N" else 11
+
+
+def char_us(baud, parity="N"):
+    """One character's wire time in microseconds."""
+    return char_bits(parity) * 1000000.0 / baud
+
+
+def t35_us(baud, parity="N"):
+    """The silence between frames (T3.5): 3.5 character times, fixed at 1750 us above 19200
+    baud (Modbus over serial line V1.02, 2.5.1.1)."""
+    if baud > 19200:
+        return 1750.0
+    return 3.5 * char_us(baud, parity)
 
 
 class ModbusTimeout(ModbusError):
@@ -64,20 +59,12 @@ class ModbusLineError(ModbusError):
     """The transport itself failed (device unplugged, output stalled): an OSError, wrapped."""
 
 
-class ModbusFrameError(ModbusError):
-    """Bytes arrived but no acceptable response frame was among them."""
-
-
 class ModbusCRCError(ModbusFrameError):
     """A frame for the right slave and function arrived with a wrong CRC."""
 
 
 class ModbusWrongSlave(ModbusFrameError):
     """A well-formed frame arrived from another slave address."""
-
-
-class ModbusWrongFunction(ModbusFrameError):
-    """The slave answered with a function code that is not the request's."""
 
 
 class ModbusShortFrame(ModbusFrameError):
@@ -88,16 +75,6 @@ class ModbusNoise(ModbusFrameError):
     """Only bytes that cannot start any frame arrived (wrong baud rate, noise)."""
 
 
-class ModbusException(ModbusError):
-    """The slave answered with an exception frame; `code` is the Modbus exception code."""
-
-    def __init__(self, code, function=None):
-        self.code = code
-        self.function = function
-        name = EXCEPTION_NAMES.get(code, "unknown")
-        super().__init__("modbus exception %d (%s)" % (code, name))
-
-
 def _check_slave(slave):
     # 0 is broadcast (writes only); 248-255 are reserved by the standard but some gateways use
     # them, and the addressing scheme for modular systems can reach them: allow any byte.
@@ -105,57 +82,27 @@ def _check_slave(slave):
         raise ValueError("slave address %r out of range 0-255" % (slave,))
 
 
-def _check_span(address, count, limit):
-    if not 0 <= address <= 0xFFFF:
-        raise ValueError("register address %r out of range 0-65535" % (address,))
-    if not 1 <= count <= limit:
-        raise ValueError("register count %r out of range 1-%d" % (count, limit))
-    if address + count > 0x10000:
-        raise ValueError("registers 0x%04X + %d run past 0xFFFF" % (address, count))
-
-
-def _word(value):
-    # Accept signed values (setpoints can be negative) and store their two's complement.
-    if not -0x8000 <= value <= 0xFFFF:
-        raise ValueError("register value %r out of range -32768..65535" % (value,))
-    return value & 0xFFFF
-
-
 def build_read(slave, address, count, function=READ_HOLDING):
     """Request frame reading `count` words at `address` (0x03, or 0x04 for input registers)."""
-    if function not in (READ_HOLDING, READ_INPUT):
-        raise ValueError("read function must be 0x03 or 0x04, not %r" % (function,))
     _check_slave(slave)
-    _check_span(address, count, MAX_READ)
-    return append(struct.pack(">BBHH", slave, function, address, count))
+    return append(bytes((slave,)) + pdu.read_request(address, count, function))
 
 
 def build_write_single(slave, address, value):
     """Request frame writing one word (function 0x06)."""
     _check_slave(slave)
-    _check_span(address, 1, 1)
-    return append(struct.pack(">BBHH", slave, WRITE_SINGLE, address, _word(value)))
+    return append(bytes((slave,)) + pdu.write_single_request(address, value))
 
 
 def build_write_multiple(slave, address, values):
     """Request frame writing consecutive words (function 0x10)."""
     _check_slave(slave)
-    count = len(values)
-    _check_span(address, count, MAX_WRITE)
-    head = struct.pack(">BBHHB", slave, WRITE_MULTIPLE, address, count, 2 * count)
-    body = bytearray(head)
-    for v in values:
-        body += struct.pack(">H", _word(v))
-    return append(body)
+    return append(bytes((slave,)) + pdu.write_multiple_request(address, values))
 
 
 def response_length(function, count=1):
     """Length of the normal response frame to a request (count = words read or written)."""
-    if function in (READ_HOLDING, READ_INPUT):
-        return 5 + 2 * count
-    if function in (WRITE_SINGLE, WRITE_MULTIPLE):
-        return 8
-    raise ValueError("unsupported function 0x%02X" % function)
+    return 3 + pdu.response_length(function, count)
 
 
 def _length_at(buf, i, function, count):
@@ -211,25 +158,6 @@ def decode_response(buf, slave, function, count=1):
     if length == 0:
         return start, None
     return start + length, bytes(buf[start + 1 : start + length - 2])
-
-
-def parse_pdu(pdu, function, count=1):
-    """Payload of a response PDU: words for reads, (address, value/count) for writes.
-
-    Raises ModbusException for an exception reply.
-    """
-    fc = pdu[0]
-    if fc & 0x80:
-        raise ModbusException(pdu[1], fc & 0x7F)
-    if fc != function:
-        raise ModbusWrongFunction("function 0x%02X answered with 0x%02X" % (function, fc))
-    if function in (READ_HOLDING, READ_INPUT):
-        if pdu[1] != 2 * count or len(pdu) != 2 + 2 * count:
-            raise ModbusFrameError("expected %d words, got %d bytes" % (count, pdu[1]))
-        return list(struct.unpack(">%dH" % count, pdu[2:]))
-    if len(pdu) != 5:
-        raise ModbusFrameError("write response of %d bytes" % len(pdu))
-    return struct.unpack(">HH", pdu[1:5])
 
 
 def _good_frame_at(buf, i):

@@ -11,14 +11,10 @@ firmware/ups/maps/__init__.py).
 """
 
 from firmware.ups import decode, maps
-from firmware.modbus.rtu import ModbusError, ModbusException
+from firmware.modbus.pdu import ModbusError, ModbusException
 
 BAUDS = (57600, 19200, 9600, 2400)
 MAPPINGS = ("jbusp", "vumap", "sts")
-
-# Units/modules the addressing scheme and the manual allow (§ parallel and modular systems).
-MAX_UNITS = 15
-MAX_MODULES = 15
 
 
 def probe_block(m):
@@ -81,20 +77,20 @@ def nodes_for(device, base, unit_modules=None):
     own addresses. unit_modules: {unit: [module, ...]} for a modular system, read from each unit.
     """
     arch = device.get("architecture", "single")
-    units = _bounded(device.get("units", 1), MAX_UNITS)
-    modules = _bounded(device.get("modules", 0), MAX_MODULES)
+    units = _bounded(device.get("units", 1), maps.MAX_UNITS)
+    modules = _bounded(device.get("modules", 0), maps.MAX_MODULES)
     present = [p for p in (device.get("present") or ()) if isinstance(p, int)]
     nodes = [(0, 0, base)]
     if arch in ("parallel", "modular-system"):
         for u in (present or range(1, units + 1)):
-            if 1 <= u <= MAX_UNITS:
+            if 1 <= u <= maps.MAX_UNITS:
                 nodes.append((u, 0, maps.unit_address(base, u)))
                 for mod in (unit_modules or {}).get(u, ()):
-                    if 1 <= mod <= MAX_MODULES:
+                    if 1 <= mod <= maps.MAX_MODULES:
                         nodes.append((u, mod, maps.module_address(base, u, mod)))
     elif arch == "modular":
         for mod in (present or range(1, modules + 1)):
-            if 1 <= mod <= MAX_MODULES:
+            if 1 <= mod <= maps.MAX_MODULES:
                 nodes.append((1, mod, maps.module_address(base, 1, mod)))
     return tuple(nodes)
 
@@ -104,4 +100,4 @@ def modules_of(device):
     if device.get("architecture") != "modular":
         return []
     present = [p for p in (device.get("present") or ()) if isinstance(p, int)]
-    return present or list(range(1, _bounded(device.get("modules", 0), MAX_MODULES) + 1))
+    return present or list(range(1, _bounded(device.get("modules", 0), maps.MAX_MODULES) + 1))

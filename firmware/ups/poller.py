@@ -22,7 +22,7 @@ from firmware.state import bus as eventbus, catalogue
 from firmware.ups.commands import (ALWAYS_ALLOWED, CommandError, command_table, event_text,
                                    parse_overrides, utc_fields)
 from firmware.modbus.master import Master
-from firmware.modbus.rtu import ModbusError, ModbusException
+from firmware.modbus.pdu import ModbusError, ModbusException
 
 LOST_RETRY_MS = 2000        # detection rounds while the UPS is lost, at least this far apart
 CYCLE_SAMPLES = 64          # cycle durations kept for the median / p95

@@ -15,22 +15,10 @@ every split.
 Plan entries are Read objects: (slave, start, count) plus the names of the map blocks they carry.
 """
 
-from firmware.modbus.rtu import ModbusException
+from firmware.modbus.pdu import MAX_READ as MAX_WORDS, ModbusException
+from firmware.modbus.rtu import char_us, t35_us
 
-MAX_WORDS = 125          # the Modbus limit for one function-0x03 response
 TURNAROUND_MS = 5.0      # typical UPS answer delay; only an estimate for the cost model
-
-
-def char_bits(parity="N"):
-    """Bits on the wire per character: start + 8 data + (parity) + stop."""
-    return 10 if parity == "N" else 11
-
-
-def silence_us(baud, parity="N"):
-    """T3.5: 3.5 character times, 1750 us above 19200 baud (Modbus over serial line, 2.5.1.1)."""
-    if baud > 19200:
-        return 1750.0
-    return 3.5 * char_bits(parity) * 1000000.0 / baud
 
 
 def read_chars(count):
@@ -40,16 +28,15 @@ def read_chars(count):
 
 def read_cost_us(count, baud, parity="N", turnaround_ms=TURNAROUND_MS):
     """Wire time of one read transaction in microseconds, silences and turnaround included."""
-    char_us = char_bits(parity) * 1000000.0 / baud
-    return read_chars(count) * char_us + 2 * silence_us(baud, parity) + turnaround_ms * 1000.0
+    return (read_chars(count) * char_us(baud, parity) + 2 * t35_us(baud, parity)
+            + turnaround_ms * 1000.0)
 
 
 def wire_bound_us(reads, baud, parity="N"):
     """The physical lower bound of a list of reads: every bit at the baud rate, plus silences."""
-    char_us = char_bits(parity) * 1000000.0 / baud
     total = 0.0
     for r in reads:
-        total += read_chars(r.count) * char_us + 2 * silence_us(baud, parity)
+        total += read_chars(r.count) * char_us(baud, parity) + 2 * t35_us(baud, parity)
     return total
 
 

@@ -3,10 +3,8 @@
 Pure functions over the map tables (through decode.py); the poller commits what they return.
 """
 
-from firmware.ups import decode
+from firmware.ups import decode, maps
 from firmware.state.ups import Node
-
-MAX_UNITS = 15
 
 
 def decode_node(m, image):
@@ -56,7 +54,7 @@ def build_units(m, device, images):
             units[unit] = node
     if arch == "parallel" and device.get("present"):
         count = device.get("units") or 0
-        for u in range(1, min(MAX_UNITS, count) + 1):
+        for u in range(1, min(maps.MAX_UNITS, count) + 1):
             if u not in units:
                 units[u] = Node(u, "unit")
                 units[u].present = False

@@ -13,7 +13,7 @@ import pytest
 pymodbus_server = pytest.importorskip("pymodbus.server")
 from pymodbus.simulator import DataType, SimData, SimDevice  # noqa: E402
 
-from firmware.modbus import rtu  # noqa: E402
+from firmware.modbus import pdu, rtu  # noqa: E402
 from firmware.modbus.crc import append  # noqa: E402
 from firmware.modbus.master import Master  # noqa: E402
 from firmware.hal.serial_port import SerialTransport  # noqa: E402
@@ -51,7 +51,7 @@ async def wait_ready(transport):
         try:
             await probe.read(SLAVE, BASE, 1)
             return
-        except rtu.ModbusError as exc:
+        except pdu.ModbusError as exc:
             if loop.time() > deadline:
                 pytest.fail(f"pymodbus server did not answer within {READY_DEADLINE_S} s: {exc!r}")
             await asyncio.sleep(0.05)
@@ -110,7 +110,7 @@ def test_writes_reach_the_server(tmp_path):
 
 def test_unmapped_address_raises_exception_2_without_retry(tmp_path):
     async def scenario(master, writes, slave_fd):
-        with pytest.raises(rtu.ModbusException) as info:
+        with pytest.raises(pdu.ModbusException) as info:
             await master.read(SLAVE, 0x2000, 2)
         assert info.value.code == 2
         status = master.status()
@@ -270,7 +270,7 @@ def test_line_faults_become_modbus_errors():
             master = Master(transport, baud=57600, timeout_ms=20, retries=1)
             os.close(slave_fd)  # the simulator went away: the pty master now reads EIO
             slave_fd = None
-            with pytest.raises(rtu.ModbusError) as info:
+            with pytest.raises(pdu.ModbusError) as info:
                 await master.read(SLAVE, BASE, 1)
             assert isinstance(info.value, (rtu.ModbusTimeout, rtu.ModbusLineError)), info.value
             assert master.status()["failures"] == 1

@@ -9,7 +9,7 @@ import unittest
 
 from firmware.platform import compat
 from firmware.modbus import master as mm
-from firmware.modbus import rtu
+from firmware.modbus import pdu, rtu
 from firmware.modbus.crc import append
 
 PORTABLE = True
@@ -82,12 +82,12 @@ class TestTiming(unittest.TestCase):
         m = mm.Master(line, baud=9600)
         self.assertEqual(m.bits_per_char, 10)
         self.assertEqual(m.char_us, 1041)
-        self.assertEqual(m.t35_us, 3643)
+        self.assertEqual(m.t35_us, 3645)            # 3.5 x 1041.67 us
         m.set_baud(9600, "E")
         self.assertEqual(m.bits_per_char, 11)
-        self.assertEqual(m.t35_us, 1145 * 7 // 2)
+        self.assertEqual(m.t35_us, 4010)            # 3.5 x 1145.83 us
         m.set_baud(19200, "N")
-        self.assertEqual(m.t35_us, 520 * 7 // 2)
+        self.assertEqual(m.t35_us, 1822)            # 3.5 x 520.83 us
         m.set_baud(57600)
         self.assertEqual(m.t35_us, 1750)  # fixed above 19200 baud
         self.assertEqual(line.bauds, [(9600, "N"), (9600, "E"), (19200, "N"), (57600, "N")])
@@ -145,7 +145,7 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
     async def test_silence_times_out_after_every_retry(self):
         line, m = self.make(retries=2)
         line.silent = True
-        with self.assertRaises(mm.ModbusTimeout):
+        with self.assertRaises(rtu.ModbusTimeout):
             await m.read(1, 0x1000, 1)
         status = m.status()
         self.assertEqual((status["requests"], status["timeouts"]), (3, 3))
@@ -154,7 +154,7 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
 
     async def test_exception_is_raised_at_once(self):
         line, m = self.make(retries=2)
-        with self.assertRaises(mm.ModbusException) as ctx:
+        with self.assertRaises(pdu.ModbusException) as ctx:
             await m.read(1, 0x2000, 1)
         self.assertEqual(ctx.exception.code, 2)
         self.assertEqual((m.status()["requests"], m.status()["exceptions"]), (1, 1))
@@ -177,10 +177,10 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
     async def test_wrong_slave_and_short_frames_are_counted(self):
         line, m = self.make(retries=0)
         line.mangle = lambda answer: append(bytes((9,)) + answer[1:-2])
-        with self.assertRaises(mm.ModbusWrongSlave):
+        with self.assertRaises(rtu.ModbusWrongSlave):
             await m.read(1, 0x1000, 2)
         line.mangle = lambda answer: answer[:-3]
-        with self.assertRaises(mm.ModbusShortFrame):
+        with self.assertRaises(rtu.ModbusShortFrame):
             await m.read(1, 0x1000, 2)
         status = m.status()
         self.assertEqual((status["wrong_slave"], status["short_frames"]), (1, 1))
@@ -192,7 +192,7 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(m.status()["noise_bytes"], 4)
         line.prefix = b""
         line.mangle = lambda answer: bytes.fromhex("FE FD FC")
-        with self.assertRaises(mm.ModbusNoise):
+        with self.assertRaises(rtu.ModbusNoise):
             await m.read(1, 0x1000, 2)
 
     async def test_stale_input_is_discarded_before_a_request(self):
@@ -204,7 +204,7 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
     async def test_write_echo_must_match(self):
         line, m = self.make(retries=0)
         line.mangle = lambda answer: append(answer[:4] + bytes((0, 9)))
-        with self.assertRaises(mm.ModbusFrameError):
+        with self.assertRaises(pdu.ModbusFrameError):
             await m.write(1, 0x1000, 5)
         self.assertEqual(m.status()["frame_errors"], 1)
 
@@ -233,7 +233,7 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
             raise OSError(5, "Input/output error")
 
         line.write = unplugged
-        with self.assertRaises(mm.ModbusLineError):
+        with self.assertRaises(rtu.ModbusLineError):
             await m.read(1, 0x1000, 1)
         status = m.status()
         self.assertEqual((status["line_errors"], status["failures"]), (2, 1))

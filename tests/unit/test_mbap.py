@@ -1,4 +1,4 @@
-"""Modbus TCP framing: MBAP header encode/decode and the register request/response PDUs."""
+"""Modbus TCP framing: MBAP header encode/decode."""
 
 import unittest
 
@@ -55,39 +55,6 @@ class TestMbap(unittest.TestCase):
         self.assertRaises(ValueError, mbap.encode, 1, 256, b"\x03")
         self.assertRaises(ValueError, mbap.encode, 1, 1, b"")
         self.assertRaises(ValueError, mbap.encode, 1, 1, bytes(254))
-
-
-class TestPdu(unittest.TestCase):
-    def test_parse_requests(self):
-        self.assertEqual(mbap.parse_request(h("03 10 20 00 04")), (3, 0x1020, 4))
-        self.assertEqual(mbap.parse_request(h("04 00 00 00 7D")), (4, 0, 125))
-        self.assertEqual(mbap.parse_request(h("06 00 01 00 03")), (6, 1, 3))
-        self.assertEqual(mbap.parse_request(h("10 00 01 00 02 04 00 0A 01 02")),
-                         (0x10, 1, [10, 0x102]))
-
-    def test_bad_requests_name_the_exception_code(self):
-        cases = (
-            ("", mbap.ILLEGAL_FUNCTION),
-            ("01 00 00 00 08", mbap.ILLEGAL_FUNCTION),  # read coils: not served
-            ("03 00 00 00 00", mbap.ILLEGAL_DATA_VALUE),
-            ("03 00 00 00 7E", mbap.ILLEGAL_DATA_VALUE),
-            ("03 FF FF 00 02", mbap.ILLEGAL_DATA_ADDRESS),
-            ("03 00 00", mbap.ILLEGAL_DATA_VALUE),
-            ("06 00 01 00 03 00", mbap.ILLEGAL_DATA_VALUE),
-            ("10 00 01 00 02 03 00 0A 01", mbap.ILLEGAL_DATA_VALUE),
-            ("10 00 01 00 02 04 00 0A", mbap.ILLEGAL_DATA_VALUE),
-            ("10 FF FF 00 02 04 00 0A 01 02", mbap.ILLEGAL_DATA_ADDRESS),
-        )
-        for pdu, code in cases:
-            with self.assertRaises(mbap.PduError) as ctx:
-                mbap.parse_request(h(pdu))
-            self.assertEqual(ctx.exception.code, code, pdu)
-
-    def test_responses(self):
-        self.assertEqual(mbap.read_response(3, [1, 2, 3, 4]), h("03 08 00 01 00 02 00 03 00 04"))
-        self.assertEqual(mbap.write_response(6, 1, 3), h("06 00 01 00 03"))
-        self.assertEqual(mbap.write_response(0x10, 1, 2), h("10 00 01 00 02"))
-        self.assertEqual(mbap.exception_response(3, 2), h("83 02"))
 
 
 if __name__ == "__main__":

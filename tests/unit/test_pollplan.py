@@ -3,7 +3,8 @@
 import unittest
 
 from firmware.ups import pollplan
-from firmware.modbus.rtu import ModbusException
+from firmware.modbus.pdu import ModbusException
+from firmware.modbus import rtu
 from firmware.ups.pollplan import PollPlan, Read, merge_blocks, read_all, read_cost_us
 
 PORTABLE = True
@@ -31,7 +32,7 @@ class CostModel(unittest.TestCase):
 
     def test_silence(self):
         for baud, parity, expected in self.SILENCES:
-            self.assertClose(pollplan.silence_us(baud, parity), expected)
+            self.assertClose(rtu.t35_us(baud, parity), expected)
 
     def test_read_chars_is_request_plus_response(self):
         # 01 03 10 20 00 04 crc crc = 8; 01 03 08 + 4 words + crc = 13.

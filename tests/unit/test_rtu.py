@@ -2,7 +2,7 @@
 
 import unittest
 
-from firmware.modbus import rtu
+from firmware.modbus import pdu, rtu
 from firmware.modbus.crc import append
 
 PORTABLE = True
@@ -67,26 +67,26 @@ class TestDecode(unittest.TestCase):
     def test_known_responses(self):
         for wire, slave, fc, count, payload in RESPONSES:
             frame = h(wire)
-            used, pdu = rtu.decode_response(frame, slave, fc, count)
+            used, body = rtu.decode_response(frame, slave, fc, count)
             self.assertEqual(used, len(frame), wire)
-            self.assertEqual(pdu, frame[1:-2])
-            result = rtu.parse_pdu(pdu, fc, count)
+            self.assertEqual(body, frame[1:-2])
+            result = pdu.parse_response(body, fc, count)
             self.assertEqual(tuple(result), tuple(payload))
 
     def test_exception_frame(self):
         frame = h("01 83 02 C0 F1")
-        used, pdu = rtu.decode_response(frame, 1, 3, 4)
-        self.assertEqual((used, pdu), (5, h("83 02")))
-        with self.assertRaises(rtu.ModbusException) as ctx:
-            rtu.parse_pdu(pdu, 3, 4)
+        used, body = rtu.decode_response(frame, 1, 3, 4)
+        self.assertEqual((used, body), (5, h("83 02")))
+        with self.assertRaises(pdu.ModbusException) as ctx:
+            pdu.parse_response(body, 3, 4)
         self.assertEqual(ctx.exception.code, 2)
         self.assertIn("illegal data address", str(ctx.exception))
 
     def test_incomplete_frames_wait_for_more(self):
         frame = h("01 03 08 00 01 00 02 00 03 00 04 0D 14")
         for cut in range(len(frame)):
-            used, pdu = rtu.decode_response(frame[:cut], 1, 3, 4)
-            self.assertIsNone(pdu)
+            used, body = rtu.decode_response(frame[:cut], 1, 3, 4)
+            self.assertIsNone(body)
             self.assertEqual(used, 0)
 
     def test_bad_crc_is_never_accepted(self):
@@ -110,8 +110,8 @@ class TestDecode(unittest.TestCase):
         for body in ("01 04 08 00 01 00 02 00 03 00 04", "01 84 02"):
             frame = append(h(body))
             self.assertIsNone(rtu.decode_response(frame, 1, 3, 4)[1], body)
-            self.assertIsInstance(rtu.diagnose(frame, 1, 3, 4), rtu.ModbusWrongFunction)
-        self.assertRaises(rtu.ModbusWrongFunction, rtu.parse_pdu, h("04 02 00 01"), 3, 1)
+            self.assertIsInstance(rtu.diagnose(frame, 1, 3, 4), pdu.ModbusWrongFunction)
+        self.assertRaises(pdu.ModbusWrongFunction, pdu.parse_response, h("04 02 00 01"), 3, 1)
 
     def test_byte_count_must_match_request(self):
         frame = append(h("01 03 04 00 01 00 02"))  # two words where four were asked for
@@ -134,21 +134,21 @@ class TestDecode(unittest.TestCase):
                   "11 06 00 01 00 03 9A 9B")
         for noise in noises:
             buf = h(noise) + frame
-            used, pdu = rtu.decode_response(buf, 1, 3, 4)
+            used, body = rtu.decode_response(buf, 1, 3, 4)
             self.assertEqual(used, len(buf), noise)
-            self.assertEqual(rtu.parse_pdu(pdu, 3, 4), [1, 2, 3, 4])
+            self.assertEqual(pdu.parse_response(body, 3, 4), [1, 2, 3, 4])
             start, length = rtu.find_frame(buf, 1, 3, 4)
             self.assertEqual((start, length), (len(h(noise)), len(frame)))
 
     def test_noise_before_a_partial_frame_can_be_dropped(self):
         frame = h("01 03 08 00 01 00 02 00 03 00 04 0D 14")
-        used, pdu = rtu.decode_response(h("FF FE") + frame[:6], 1, 3, 4)
-        self.assertEqual((used, pdu), (2, None))
+        used, body = rtu.decode_response(h("FF FE") + frame[:6], 1, 3, 4)
+        self.assertEqual((used, body), (2, None))
 
     def test_trailing_bytes_are_not_consumed(self):
         frame = h("01 83 02 C0 F1")
-        used, pdu = rtu.decode_response(frame + h("00 00"), 1, 3, 4)
-        self.assertEqual((used, pdu), (5, h("83 02")))
+        used, body = rtu.decode_response(frame + h("00 00"), 1, 3, 4)
+        self.assertEqual((used, body), (5, h("83 02")))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,12 @@
-"""Register maps as data: one module per UPS/STS family, read by the poller and the simulator alike.
+"""Register maps as data: one module per UPS/STS family, read by the poller.
 
 Each map module (jbusp, vumap, sts) defines the same names:
 
     MAPPING   "jbusp" | "vumap" | "sts"
     BLOCKS    ((name, start, count, when), ...)   when: "cycle" (every poll) or "ident" (at start,
               then rarely). Names: "ident", "config", "status", "alarm", "measure", "clock", ...
-    STATUS    ((acronym, address, bit, level, description), ...)   level "I"/"W"/"C" or None when the
-              card does not report it. Bit 0 is the least significant bit of the word.
+    STATUS    ((acronym, address, bit, level, description), ...)   level "I"/"W"/"C" or None
+              when the card does not report it. Bit 0 is the least significant bit of the word.
     ALARMS    the same shape as STATUS.
     MEASURES  ((acronym, address, nut_name, scale, signed), ...)   value = raw * scale; raw 0xFFFF
               (-1) means "not managed": the name is then absent, never 0 or -1.
@@ -44,6 +44,10 @@ by the firmware and the simulator alike):
 """
 
 NOT_MANAGED = 0xFFFF
+# Units and modules the addressing scheme above can reach (the manual allows up to 10 VU-MAP
+# units; 15 leaves room and keeps every address of a modular system within one byte).
+MAX_UNITS = 15
+MAX_MODULES = 15
 
 
 def unit_address(base, unit):
