@@ -4,7 +4,8 @@
 #   ./flash.sh sim [--profile NAME] [--baud N] [--data-dir DIR] [--control HOST:PORT] [--nut-port N]
 #       Runs the card here: the UPS simulator on a pseudo-terminal and the firmware reading it,
 #       both in the foreground until Ctrl-C (or SIGTERM), which stops both cleanly.
-#       Defaults: netys-rt, 9600 baud, .sim-data, control 127.0.0.1:8081, NUT 3493 (0 = any free).
+#       Defaults: netys-rt, 9600 baud, .sim-data; the simulator's control port and the card's
+#       NUT port are their own defaults unless given (--nut-port 0 = any free port).
 #   ./flash.sh pi HOST        (not yet supported)
 #   ./flash.sh esp32 PORT     (not yet supported)
 set -euo pipefail
@@ -14,7 +15,7 @@ cd "$ROOT"
 PY="${PYTHON:-python3}"
 
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -54,14 +55,15 @@ wait_ready() {  # wait_ready LOG PATTERN PID: the line of LOG matching PATTERN, 
 }
 
 flash_sim() {
-    local profile=netys-rt baud=9600 data_dir=.sim-data control=127.0.0.1:8081 nut_port=3493
+    local profile=netys-rt baud=9600 data_dir=.sim-data
+    local -a sim_opts=() card_opts=()
     while [ $# -gt 0 ]; do
         case "$1" in
             --profile) profile=${2:?--profile needs a name}; shift 2 ;;
             --baud) baud=${2:?--baud needs a rate}; shift 2 ;;
             --data-dir) data_dir=${2:?--data-dir needs a folder}; shift 2 ;;
-            --control) control=${2:?--control needs HOST:PORT}; shift 2 ;;
-            --nut-port) nut_port=${2:?--nut-port needs a port}; shift 2 ;;
+            --control) sim_opts+=(--control "${2:?--control needs HOST:PORT}"); shift 2 ;;
+            --nut-port) card_opts+=(--set "nut.port=${2:?--nut-port needs a port}"); shift 2 ;;
             -h|--help) usage ;;
             *) echo "flash.sh: unknown option $1" >&2; usage ;;
         esac
@@ -81,23 +83,24 @@ flash_sim() {
     trap 'stop_all; exit 0' INT TERM
     trap stop_all EXIT
 
-    .venv/bin/upssim --profile "$profile" --baud "$baud" --link "$link" --control "$control" \
+    .venv/bin/upssim --profile "$profile" --baud "$baud" --link "$link" "${sim_opts[@]}" \
         >"$sim_log" 2>&1 &
     sim_pid=$!
     local sim_ready
     sim_ready=$(wait_ready "$sim_log" "^upssim ready" "$sim_pid")
     .venv/bin/opennmc run --board sim --serial "$link" --data-dir "$data_dir" \
-        --set "nut.port=$nut_port" >"$card_log" 2>&1 &
+        "${card_opts[@]}" >"$card_log" 2>&1 &
     card_pid=$!
     local card_ready
     card_ready=$(wait_ready "$card_log" "^opennmc ready" "$card_pid")
-    local nut
+    local nut upsc_host
     nut=$(sed -n 's/.*nut=\([^ ]*\).*/\1/p' <<<"$card_ready")
+    upsc_host=${nut%:3493}     # NUT's standard port needs no mention in upsc's argument
     cat <<EOF
 
   opennmc is running on the simulated board (profile $profile, $baud baud)
 
-    NUT server         $nut          try: upsc ups@${nut%:3493}
+    NUT server         ${nut:-not running (see $card_log)}    try: upsc ups@$upsc_host
     card status        .venv/bin/opennmc status --data-dir $data_dir
     simulator control  ${sim_ready##*control=}
                        try: .venv/bin/upssim ctl --control ${sim_ready##*control=} scenario mains-failure
