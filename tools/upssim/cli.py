@@ -63,7 +63,8 @@ async def serve(args: argparse.Namespace) -> int:
     from pymodbus.server import ModbusSerialServer
 
     from tools.upssim.control import Control
-    from tools.upssim.device import Installation, SimContext
+    from tools.upssim.datastore import SimContext
+    from tools.upssim.device import Installation
     from tools.upssim.physics import Physics
     from tools.upssim.wire import Relay
 

@@ -7,11 +7,15 @@ printed, its acronyms, its units and formats, its levels, its wording; the simul
     MAPPING    "jbusp" | "vumap" | "sts"
     BLOCKS     ((table name as printed, first address, words), ...)   what the device answers;
                a read touching any other address answers exception 2 (illegal data address)
-    STATUS, ALARMS                 flag rows; flag_position() gives (address, bit) of an acronym
-    MEASURES   ((acronym, address, description, unit, format, quantity), ...)   quantity: the
-               simulator's name of the physical quantity the row carries (quantities.py)
+    STATUS, ALARMS, MEASURES      the rows as the manual prints them (their shape differs from
+                                  one appendix to the next; each module says it)
+    STATUS_ROWS, ALARM_ROWS       ((acronym, level, description), ...) in one shape
+    flag_position(acronym)        (address, bit) of a status or alarm
+    measure_rows(t014)            ((acronym, address, unit, format, quantity), ...): quantity is
+                                  the simulator's name of what the row carries (quantities.py)
     CLOCK      (address, words, layout)   layout "packed" or "plain" (encoding.py)
     COMMANDS   {command name: (address, code)}   written with function 0x06
+    RANGE_CODE (address, {code: range name})   JBUSP and VU-MAP only
 
 Nothing here is shared with the card: the card's maps are written separately, so that a test
 comparing the two through the wire can fail when either is wrong.
