@@ -1,6 +1,7 @@
 """The accounts feature: who may log in to the card, with which rights."""
 
 from firmware.accounts import passwords, settings
+from firmware.accounts.guard import LoginGuard
 from firmware.card.feature import Feature
 from firmware.state import catalogue
 
@@ -15,7 +16,12 @@ class Accounts(Feature):
     def __init__(self, card):
         super().__init__(card)
         self._first_secret = None
+        self.guard = LoginGuard(card.bus)
         card.accounts = self
+
+    def admin_password_set(self):
+        """False while the admin password is still the board's first-access one."""
+        return bool(self.setting("auth.admin_password"))
 
     def admin_secret(self):
         """Hash of the admin password (the board's first-access one until it is set)."""
@@ -27,19 +33,23 @@ class Accounts(Feature):
             self._first_secret = passwords.hash_password(self.card.board.first_password)
         return self._first_secret
 
-    def user_access(self, name, plain):
-        """'write' for admin and read/write users, 'read', or None when the login is refused."""
+    def account(self, name):
+        """The card account `name` (.secret, .access "read"/"write", .refusal) or None."""
         if name == "admin":
-            return "write" if passwords.verify_password(plain, self.admin_secret()) else None
+            return _Account(self.admin_secret(), "write")
         for item in self.setting("auth.users"):
             first, last = item.find(":"), item.rfind(":")
             if item[:first] == name:
                 access = item[last + 1:]
-                if access != "disabled" and passwords.verify_password(plain,
-                                                                      item[first + 1:last]):
-                    return access
-                return None
+                # A disabled account answers as an unknown one: no hint that a guess was right.
+                return None if access == "disabled" else _Account(item[first + 1:last], access)
         return None
+
+    async def login(self, name, password, address, via):
+        """("read" | "write", None) for a good card login, else (None, why); counted, slowed
+        down and locked out by the login guard, as every interface's logins are."""
+        account, why = await self.guard.login(name, password, address, via, self.account)
+        return (account.access if account is not None else None), why
 
     async def apply(self, changed):
         """Accounts are read at each login: nothing to restart."""
@@ -56,5 +66,15 @@ class Accounts(Feature):
 
     def status(self):
         users = self.setting("auth.users")
-        return {"admin_password_set": bool(self.setting("auth.admin_password")),
-                "users": [item.split(":")[0] for item in users]}
+        return {"admin_password_set": self.admin_password_set(),
+                "users": [item.split(":")[0] for item in users], "logins": self.guard.status()}
+
+
+class _Account:
+    """What the login guard needs of a card account, and the access it gives."""
+
+    refusal = None
+
+    def __init__(self, secret, access):
+        self.secret = secret
+        self.access = access

@@ -29,7 +29,9 @@ SEAL_PREFIX = "$seal1$"
 # A login is checked once per session; 2000 rounds cost well under a second in pure Python on an
 # ESP32 yet make offline guessing thousands of times slower than one SHA-256.
 ITERATIONS = 2000
-_MAX_ITERATIONS = 1000000
+# Stored hashes are accepted only with the card's own cost, within this range: a hash that sets
+# its own cost (a million rounds in a restored file) would make each login stall the card.
+ITERATIONS_RANGE = (1000, 10000)
 
 
 def _sha256(data):
@@ -110,12 +112,18 @@ def parse_hash(stored):
     fields = stored[len(HASH_PREFIX):].split("$")
     if len(fields) != 3:
         raise ValueError("password hash needs iterations, salt and digest")
+    if not fields[0].isdigit():
+        raise ValueError("password hash iterations are not a number")
     iterations = int(fields[0])
-    if iterations < 1 or iterations > _MAX_ITERATIONS:
-        raise ValueError("password hash iterations out of range")
-    salt = binascii.unhexlify(fields[1])
-    digest = binascii.unhexlify(fields[2])
-    if len(salt) < 8 or len(digest) != 32:
+    if not ITERATIONS_RANGE[0] <= iterations <= ITERATIONS_RANGE[1]:
+        raise ValueError("password hash iterations %d outside %d..%d"
+                         % ((iterations,) + ITERATIONS_RANGE))
+    try:
+        salt = binascii.unhexlify(fields[1])
+        digest = binascii.unhexlify(fields[2])
+    except (ValueError, TypeError):   # binascii.Error is a ValueError
+        raise ValueError("password hash is not hexadecimal")
+    if not 8 <= len(salt) <= 64 or len(digest) != 32:
         raise ValueError("password hash has a short salt or digest")
     return iterations, salt, digest
 

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 
 from firmware.admin.local_socket import SOCKET_NAME, call
 
@@ -42,6 +43,22 @@ def ask(args: argparse.Namespace, op: str, **request: object) -> object:
     if isinstance(detail, dict):
         message += "".join("\n  %s: %s" % kv for kv in sorted(detail.items()))
     raise Failure(message, EXIT_USAGE if answer.get("kind") == "usage" else EXIT_FAILED)
+
+
+def write_private(path: str, text: str) -> None:
+    """Write a new file only the owner can read, then rename it over `path`: an existing file or
+    a symbolic link at `path` is replaced, never written through, and never keeps a wider mode."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".opennmc-")
+    try:
+        with os.fdopen(fd, "w") as f:   # mkstemp: mode 0600
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _print_json(value: object) -> None:
@@ -154,9 +171,7 @@ def config(args: argparse.Namespace) -> int:
     if cmd == "backup":
         text = ask(args, "config.backup")["text"]
         try:
-            fd = os.open(args.file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as f:  # hashes inside: private, like the card's own file
-                f.write(text)
+            write_private(args.file, text)
         except OSError as exc:
             raise Failure("cannot write %s: %s" % (args.file, exc), EXIT_FAILED) from None
         print("configuration saved to %s" % args.file)

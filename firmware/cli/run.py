@@ -58,6 +58,7 @@ async def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     data_dir = args.data_dir or default_data_dir(args.board)
     os.makedirs(data_dir, mode=0o700, exist_ok=True)
+    os.chmod(data_dir, 0o700)      # the card's own folder: configuration hashes, logs, socket
     bus = EventBus()
     config = open_config(board, data_dir, bus=bus)
     for line in config.report.get("errors", []):

@@ -7,7 +7,9 @@ from firmware.nut.protocol import NutContext
 from firmware.nut.server import NutServer
 from firmware.state import catalogue
 
-LIVE = ("nut.max_clients", "nut.idle_timeout", "nut.users")
+LIVE = ("nut.max_clients", "nut.max_per_address", "nut.idle_timeout", "nut.users")
+FIRST_ACCESS = ("the admin password is still the first-access one; set a new one first "
+                "(opennmc config set auth.admin_password=...)")
 
 
 class Nut(Feature):
@@ -32,9 +34,18 @@ class Nut(Feature):
         if self._parsed[0] is not items:       # parse again only when the setting changed
             self._parsed = (items, users.parse_users(items))
         user = self._parsed[1].get(name)
-        if user is None and name == "admin" and self.card.accounts is not None:
-            user = users.User("admin", self.card.accounts.admin_secret(), "primary", None)
+        accounts = self.card.accounts
+        if user is None and name == "admin" and accounts is not None:
+            # The first-access password is derived from the MAC, which anyone on the LAN sees:
+            # it may not send FSD or commands. The card asks for a new password first.
+            refusal = None if accounts.admin_password_set() else FIRST_ACCESS
+            user = users.User("admin", accounts.admin_secret(), "primary", None, refusal)
         return user
+
+    async def check(self, name, password, address):
+        """A login, through the card's login guard (counted, slowed down, locked out)."""
+        return await self.card.accounts.guard.login(name, password, address, "nut",
+                                                    self.find_user)
 
     def describe(self):
         """The UPS description: the card's name and the UPS range."""
@@ -51,7 +62,8 @@ class Nut(Feature):
             return
         server = NutServer(self.ctx, self.setting("nut.port"), self.setting("nut.bind"),
                            self.setting("nut.max_clients"), self.setting("nut.idle_timeout"),
-                           command=self.card.ups.command)
+                           command=self.card.ups.command, check=self.check,
+                           max_per_address=self.setting("nut.max_per_address"))
         await server.start()       # OSError: port in use, address not here (the card retries)
         self.server = server
 
@@ -63,6 +75,7 @@ class Nut(Feature):
     async def apply(self, changed):
         if all(k in LIVE for k in changed) and self.server is not None:
             self.server.max_clients = self.setting("nut.max_clients")
+            self.server.max_per_address = self.setting("nut.max_per_address")
             self.server.idle_timeout_s = self.setting("nut.idle_timeout")
             return                 # accounts are looked up at each login
         await self.stop()

@@ -25,6 +25,19 @@ HELP = "Commands: HELP VER NETVER PROTVER GET LIST SET INSTCMD LOGIN LOGOUT USER
        "PRIMARY MASTER FSD STARTTLS"
 
 
+class Check:
+    """A password the server must check (off the event loop, through the card's login guard)
+    before the session can answer `line`: the server calls session.checked(user, why), then
+    handles the same line again."""
+
+    def __init__(self, line):
+        self.line = line
+
+
+class _NeedsCheck(Exception):
+    pass
+
+
 class Call:
     """An instant command the server must run before the session can answer."""
 
@@ -86,11 +99,13 @@ class NutSession:
         self.username = None
         self.password = None
         self.user = None                     # the User once the password checked
+        self.denial = None                   # the ERR of a failed check: no second guess here
         self.login = None                    # UPS name after LOGIN
         self.primary = False
         self.tracking = False
         self.closing = False
         self.requests = 0
+        self.calls_pending = 0               # tracked instant commands not finished yet
 
     def status(self):
         return {"address": self.address, "user": self.username, "ups": self.login,
@@ -98,7 +113,8 @@ class NutSession:
 
     # --- entry point -------------------------------------------------------------------
     def handle(self, line):
-        """A list of reply lines, or a Call to run (then reply with finish_call())."""
+        """A list of reply lines, a Check to make (then checked() and handle the line again)
+        or a Call to run (then reply with finish_call())."""
         self.requests += 1
         try:
             words = split_words(line)
@@ -110,6 +126,15 @@ class NutSession:
             return handler(words[1:])
         except ProtocolError as exc:
             return ["ERR " + exc.code]
+        except _NeedsCheck:
+            return Check(line)
+
+    def checked(self, user, why=None):
+        """The result of a Check: the account, or None and why it was refused."""
+        if user is not None:
+            self.user = user
+        else:
+            self.denial = "ACCESS-DENIED" + (" " + why if why else "")
 
     def finish_call(self, call, error=None):
         """Reply to a Call: error None means OK, else an ERR code string."""
@@ -132,11 +157,10 @@ class NutSession:
             raise ProtocolError("USERNAME-REQUIRED")
         if self.password is None:
             raise ProtocolError("PASSWORD-REQUIRED")
+        if self.denial is not None:
+            raise ProtocolError(self.denial)
         if self.user is None:
-            user = self.ctx.find_user(self.username)
-            if user is None or not user.check(self.password):
-                raise ProtocolError("ACCESS-DENIED")
-            self.user = user
+            raise _NeedsCheck()
         return self.user
 
     @staticmethod

@@ -5,10 +5,14 @@ Frame layout (see nut_protocol for the words):
     client -> card   <request line>\\n            at most 512 bytes, else ERR TOO-LONG and close
     card -> client   <reply line>\\n ...          one reply (or one BEGIN/END LIST block) per line
 
-Limits that keep memory bounded on a small board: max_clients connections (one more gets
-ERR ACCESS-DENIED and is closed), idle_timeout_s seconds without a request closes a connection,
-MAX_BAD_LINES malformed lines in a row close it, and a client that does not read its replies is
-dropped after the same idle timeout. Logged-in clients form the manual's "Client table".
+Limits that bound what one client can cost: max_clients connections and max_per_address from
+one address (one more gets ERR ACCESS-DENIED and is closed), idle_timeout_s seconds without a
+request closes a connection, a line must be complete LINE_TIMEOUT_S after its first byte (a
+client trickling a byte at a time is closed too), MAX_BAD_LINES malformed lines in a row close
+it, at most MAX_TRACKED_CALLS tracked instant commands wait per connection (more get
+ERR INSTCMD-FAILED), and a client that does not read its replies is dropped after the idle
+timeout. Passwords are checked by the card's login guard (check). Each refusal is counted in
+status(). Logged-in clients form the manual's "Client table".
 """
 
 import asyncio
@@ -19,6 +23,8 @@ from firmware.nut.protocol import MAX_LINE, NutSession
 
 MAX_BAD_LINES = 10
 READ_CHUNK = 256
+LINE_TIMEOUT_S = 10.0
+MAX_TRACKED_CALLS = 4
 
 
 def _error_code(exc):
@@ -31,20 +37,26 @@ class NutServer:
     """The asyncio front end: bounds what each client may cost, answers through NutSession."""
 
     def __init__(self, ctx, port=3493, bind="0.0.0.0", max_clients=64, idle_timeout_s=600,
-                 command=None):
+                 command=None, check=None, max_per_address=16):
         """ctx: the NutContext every session shares; command: async fn(name, value) that
-        raises on failure (its exception may name the protocol error in .nut_error)."""
+        raises on failure (its exception may name the protocol error in .nut_error); check:
+        async fn(name, password, address) -> (user, why), the card's login guard."""
         self.ctx = ctx
+        self._check = check
         self.port = port
         self.bind = bind
         self.max_clients = max_clients
+        self.max_per_address = max_per_address
         self.idle_timeout_s = idle_timeout_s
         self._command = command
         self._server = None
         self._tasks = set()
         self.connections = 0
         self.refused = 0
+        self.refused_per_address = 0
         self.dropped = 0
+        self.slow_lines = 0
+        self.calls_refused = 0
         self.commands_run = 0
         self.commands_failed = 0
 
@@ -73,7 +85,10 @@ class NutServer:
             "fsd": self.ctx.fsd,
             "connections": self.connections,
             "refused": self.refused,
+            "refused_per_address": self.refused_per_address,
             "dropped": self.dropped,
+            "slow_lines": self.slow_lines,
+            "calls_refused": self.calls_refused,
             "commands_run": self.commands_run,
             "commands_failed": self.commands_failed,
             "clients": [s.status() for s in self.ctx.logins()],
@@ -108,6 +123,11 @@ class NutServer:
             self.refused += 1
             await self._send(writer, ["ERR ACCESS-DENIED too many connections"])
             return
+        if sum(1 for s in self.ctx.sessions if s.address == address) >= self.max_per_address:
+            self.refused_per_address += 1
+            await self._send(writer, ["ERR ACCESS-DENIED too many connections from %s"
+                                      % address])
+            return
         self.connections += 1
         session = NutSession(self.ctx, address)
         self.ctx.sessions.append(session)
@@ -122,15 +142,28 @@ class NutServer:
     async def _loop(self, session, reader, writer):
         buf = b""
         bad = 0
+        line_started = None        # ticks_ms of the first byte of an incomplete line
         while not session.closing:
+            wait_s = self.idle_timeout_s
+            if line_started is not None:
+                left_ms = LINE_TIMEOUT_S * 1000 - compat.ticks_diff(compat.ticks_ms(),
+                                                                     line_started)
+                wait_s = max(0, min(wait_s, left_ms / 1000))
             try:
-                chunk = await asyncio.wait_for(self._read(reader), self.idle_timeout_s)
+                chunk = await asyncio.wait_for(self._read(reader), wait_s)
             except asyncio.TimeoutError:
                 self.dropped += 1
-                await self._send(writer, ["ERR TIMEOUT idle connection closed"])
+                if line_started is not None:
+                    self.slow_lines += 1
+                    await self._send(writer, ["ERR TIMEOUT line not complete within %g s"
+                                              % LINE_TIMEOUT_S])
+                else:
+                    await self._send(writer, ["ERR TIMEOUT idle connection closed"])
                 return
             if not chunk:
                 return
+            if not buf:
+                line_started = compat.ticks_ms()
             buf += chunk
             while not session.closing:
                 end = buf.find(b"\n")
@@ -149,6 +182,8 @@ class NutServer:
                     return
             if len(buf) > MAX_LINE:
                 return await self._too_long(writer)
+            if not buf:
+                line_started = None
 
     async def _too_long(self, writer):
         # Why close: the rest of an over-long line cannot be told from a new request.
@@ -166,18 +201,35 @@ class NutServer:
         if any(ord(c) < 32 and c != "\t" for c in line):
             return ["ERR INVALID-ARGUMENT"], False
         reply = session.handle(line)
+        if isinstance(reply, nut_protocol.Check):
+            if self._check is None:
+                session.checked(None, "no accounts on this server")
+            else:
+                session.checked(*await self._check(session.username, session.password,
+                                                   session.address))
+            reply = session.handle(line)
         if isinstance(reply, nut_protocol.Call):
             return await self._run_call(session, reply), True
         return reply, not (len(reply) == 1 and reply[0].startswith("ERR UNKNOWN-COMMAND"))
 
     async def _run_call(self, session, call):
         if call.tracking_id is not None:
+            if session.calls_pending >= MAX_TRACKED_CALLS:
+                # Each one is a write to the UPS: a flood must not queue on the serial line.
+                self.calls_refused += 1
+                refusal = "INSTCMD-FAILED too many commands in flight"
+                session.finish_call(call, refusal)
+                return ["ERR " + refusal]
+            session.calls_pending += 1
             compat.create_task(self._run_tracked(session, call))
             return ["OK TRACKING " + call.tracking_id]
         return session.finish_call(call, await self._execute(call))
 
     async def _run_tracked(self, session, call):
-        session.finish_call(call, await self._execute(call))
+        try:
+            session.finish_call(call, await self._execute(call))
+        finally:
+            session.calls_pending -= 1
 
     async def _execute(self, call):
         """None when the command went out, else the protocol error code."""

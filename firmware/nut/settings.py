@@ -11,6 +11,8 @@ ROWS = (
     Row("nut.bind", "host", "0.0.0.0", 64,
         "Address the NUT server listens on (0.0.0.0 = every IPv4 address)"),
     Row("nut.max_clients", "int", 64, (1, 1024), "Simultaneous NUT connections"),
+    Row("nut.max_per_address", "int", 16, (1, 1024),
+        "Simultaneous NUT connections from one address"),
     Row("nut.idle_timeout", "int", 600, (10, 86400), "Seconds before an idle NUT client is closed"),
     Row("nut.users", "list", [], 16,
         "NUT users: 'name:password:role[:cmd+cmd...]', role primary or secondary; the password is "

@@ -11,7 +11,7 @@ card's one login format (passwords.py, salted PBKDF2-HMAC-SHA256). Passwords mus
 forbids '$' in card passwords, which also makes a hash unmistakable for a plain password.
 """
 
-from firmware.accounts.passwords import HASH_PREFIX, hash_password, verify_password
+from firmware.accounts.passwords import HASH_PREFIX, hash_password, parse_hash, verify_password
 
 ROLES = {"primary": "primary", "secondary": "secondary", "master": "primary", "slave": "secondary"}
 _FORBIDDEN = ":,$ \t\"\\"
@@ -20,11 +20,12 @@ _FORBIDDEN = ":,$ \t\"\\"
 class User:
     """One NUT account: who, how to check the password, what it may do."""
 
-    def __init__(self, name, secret, role, commands):
+    def __init__(self, name, secret, role, commands, refusal=None):
         self.name = name
         self.secret = secret        # the stored hash, never the password
         self.role = role            # "primary" or "secondary"
         self.commands = commands    # set of command names, or None for all
+        self.refusal = refusal      # why even the right password is refused now, or None
 
     def check(self, password):
         return verify_password(password, self.secret)
@@ -64,7 +65,9 @@ def check_users(items):
         if name in seen:
             raise ValueError("user %s is listed twice" % name)
         seen.add(name)
-        if not secret.startswith(HASH_PREFIX):
+        if secret.startswith(HASH_PREFIX):
+            parse_hash(secret)       # a damaged hash, or one that sets its own cost, is refused
+        else:
             if not secret or len(secret) > 64 or any(c in _FORBIDDEN or ord(c) < 33
                                                      for c in secret):
                 raise ValueError("password of %s must be 1-64 characters without : , $ spaces or "

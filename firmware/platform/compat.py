@@ -64,6 +64,14 @@ def create_task(coro):
     return asyncio.create_task(coro)
 
 
+async def run_blocking(fn, *args):
+    """fn(*args) without stalling the event loop where the platform has threads (CPython: the
+    loop's executor); inline on MicroPython, where the callers keep such work small."""
+    if MICROPYTHON:  # pragma: no cover - exercised by the MicroPython test runner
+        return fn(*args)
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
 class Queue:
     """A bounded FIFO for one event loop; drops the oldest item when full (telemetry, not commands)."""
 

@@ -51,6 +51,9 @@ class Config:
     # --- loading ---------------------------------------------------------------------------------
     def _load(self):
         report = self.report
+        for path in (self.path, self.path + store.BACKUP_SUFFIX, self.path + KEY_SUFFIX):
+            if store.exists(path):
+                store.make_private(path)   # written by an older build with a wider mode
         settings, reason = store.read(self.path)
         if settings is not None:
             report["source"] = "file"

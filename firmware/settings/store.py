@@ -113,13 +113,34 @@ def read(path):
 exists = durable.exists
 
 
+def _open_private(path):
+    """A new file only the owner can read (the configuration holds password hashes)."""
+    if hasattr(os, "open") and hasattr(os, "O_CREAT"):
+        try:
+            os.remove(path)            # a leftover (or a planted link) is not written through
+        except OSError:
+            pass
+        return open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+    return open(path, "wb")  # pragma: no cover - MicroPython: no file modes on flash
+
+
+def make_private(path):
+    """Narrow an existing file to its owner (files written before the card did so)."""
+    if hasattr(os, "chmod"):
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
+
+
 def write_atomic(path, text, keep_previous=True):
     """Write text to path atomically; the current file becomes path.bak when keep_previous."""
     tmp = path + TEMP_SUFFIX
-    with open(tmp, "wb") as f:
+    with _open_private(tmp) as f:
         f.write(text.encode())
         durable.fsync_file(f)
     if keep_previous and exists(path):
+        make_private(path)
         durable.replace(path, path + BACKUP_SUFFIX)
     durable.replace(tmp, path)
     durable.fsync_dir(path)
@@ -127,14 +148,8 @@ def write_atomic(path, text, keep_previous=True):
 
 def write_private(path, data):
     """Create a small file only the owner can read (the card's sealing key)."""
-    if hasattr(os, "open") and hasattr(os, "O_CREAT"):
-        fd = os.open(path + TEMP_SUFFIX, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    else:  # pragma: no cover - MicroPython: no file modes on flash
-        with open(path + TEMP_SUFFIX, "wb") as f:
-            f.write(data)
+    with _open_private(path + TEMP_SUFFIX) as f:
+        f.write(data)
+        durable.fsync_file(f)
     durable.replace(path + TEMP_SUFFIX, path)
     durable.fsync_dir(path)

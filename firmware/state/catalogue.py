@@ -244,6 +244,12 @@ CARD = {
     "feature.failed": ("W", "{feature} not running: {error}"),
     "feature.restored": ("I", "{feature} running again"),
     "nut.fsd": ("W", "Forced shutdown requested by NUT client {address} ({user})"),
+    # Logins of every interface (firmware/accounts/guard.py); "Admin or User account locked" is
+    # the manual's wording (§15.8).
+    "login.failed": ("W", "Login failed for {user} from {address} via {via}"),
+    "login.refused": ("W", "Login of {user} from {address} via {via} refused: {reason}"),
+    "account.locked": ("W", "Admin or User account locked: {user} for {minutes} min"),
+    "address.blocked": ("W", "Logins from {address} blocked for {minutes} min"),
     "emd.temp.high": ("W", "EMD Temperature over high Set point"),
     "emd.temp.high.end": ("I", "EMD Temperature not over high Set point"),
     "emd.temp.low": ("W", "EMD Temperature under low Set point"),

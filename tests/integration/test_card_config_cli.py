@@ -144,3 +144,38 @@ def test_corrupted_config_at_boot_falls_back_to_the_last_good_copy(tmp_path):
         assert cli_json(card, "config", "get", "system.name")["system.name"] == "Good Name"
         assert card.status()["config"]["checksum_error"] is False
         assert len([t for t in texts(card) if t == "Parameters checksum error"]) == 1
+
+
+def test_files_are_private_and_a_backup_never_writes_through_a_link(card, tmp_path):
+    cli_ok(card, "config", "set", "system.name=First")
+    cli_ok(card, "config", "set", "system.name=Second")      # the first file becomes .bak
+    for name in ("config.json", "config.json.bak"):
+        assert stat.S_IMODE(os.stat(card.data_dir / name).st_mode) == 0o600, name
+    assert stat.S_IMODE(os.stat(card.data_dir).st_mode) == 0o700
+
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    link = tmp_path / "backup.json"
+    link.symlink_to(precious)
+    cli_ok(card, "config", "backup", str(link))
+    assert precious.read_text() == "keep me"                 # the link is replaced, not followed
+    assert not link.is_symlink() and config_store.parse(link.read_text())
+    assert stat.S_IMODE(os.stat(link).st_mode) == 0o600
+    wide = tmp_path / "wide.json"
+    wide.write_text("old")
+    os.chmod(wide, 0o644)
+    cli_ok(card, "config", "backup", str(wide))
+    assert stat.S_IMODE(os.stat(wide).st_mode) == 0o600
+
+
+def test_files_of_an_older_build_are_made_private_at_boot(tmp_path):
+    data = tmp_path / "card"
+    data.mkdir(mode=0o755)
+    for name in ("config.json", "config.json.bak"):
+        (data / name).write_text(config_store.render({"system.name": "Old"}))
+        os.chmod(data / name, 0o644)
+    with start_card(tmp_path, data_dir=data) as card:
+        assert cli_json(card, "config", "get", "system.name")["system.name"] == "Old"
+    for name in ("config.json", "config.json.bak"):
+        assert stat.S_IMODE(os.stat(data / name).st_mode) == 0o600, name
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700

@@ -5,6 +5,7 @@ import asyncio
 import os
 
 from firmware.accounts.feature import Accounts
+from firmware.accounts.guard import LoginGuard
 from firmware.card import features
 from firmware.card.card import Card
 from firmware.hal.boards import load_board
@@ -34,8 +35,9 @@ def _state():
     return state
 
 
-def _server(max_clients=64, idle=600, command=None, bus=None):
-    """A NUT server alone, on an ephemeral port, with two accounts and a recording command."""
+def _server(max_clients=64, idle=600, command=None, bus=None, max_per_address=16):
+    """A NUT server alone, on an ephemeral port, with two accounts, a login guard that answers
+    at once and a recording command."""
     users = nut_users.parse_users(nut_users.check_users(["admin:adminpw:primary:all",
                                                          "mon:monpw:secondary"]))
     calls = []
@@ -52,7 +54,13 @@ def _server(max_clients=64, idle=600, command=None, bus=None):
 
     ctx = NutContext(_state(), find_user=users.get, on_fsd=on_fsd,
                      commands=lambda: ["test.battery.start", "beeper.mute", "load.off.delay"])
-    srv = NutServer(ctx, 0, "127.0.0.1", max_clients, idle, command=command or record)
+    guard = LoginGuard(bus, fail_delay_s=0)
+
+    async def check(name, password, address):
+        return await guard.login(name, password, address, "nut", users.get)
+
+    srv = NutServer(ctx, 0, "127.0.0.1", max_clients, idle, command=command or record,
+                    check=check, max_per_address=max_per_address)
     return srv, calls
 
 
@@ -197,7 +205,7 @@ def test_users_follow_configuration_changes():
         c = await Client.open(port)
         await c.ask("USERNAME admin")
         await c.ask("PASSWORD adminpw")
-        assert await c.ask("LOGIN ups") == ["ERR ACCESS-DENIED"]
+        assert (await c.ask("LOGIN ups"))[0].startswith("ERR ACCESS-DENIED")
         c2 = await Client.open(port)
         await c2.ask("USERNAME ops")
         await c2.ask("PASSWORD newpw")
@@ -257,7 +265,7 @@ def test_binary_garbage_gets_errors_then_close():
 
 def test_hundreds_of_idle_connections_are_bounded():
     async def main():
-        srv, _ = _server(max_clients=40)
+        srv, _ = _server(max_clients=40, max_per_address=64)
         port = await srv.start()
         clients = [await Client.open(port) for _ in range(300)]
         refused = 0
@@ -333,13 +341,17 @@ def test_card_admin_account_and_its_password_change():
             c.close()
             return reply
 
-        # The simulated board's first-access password: the last 6 characters of its MAC.
+        # The simulated board's first-access password (the last 6 characters of its MAC) is
+        # known to anyone on the LAN: it opens nothing over NUT, and says why.
         assert board.first_password == "4E4D43"
-        assert await login("4E4D43") == ["OK PRIMARY-GRANTED"]
-        assert await login("wrong") == ["ERR ACCESS-DENIED"]
+        refused = await login("4E4D43")
+        assert refused[0].startswith("ERR ACCESS-DENIED the admin password is still the "
+                                     "first-access one"), refused
+        assert card.bus.recent[-1]["code"] == "login.refused"
+        assert await login("wrong") == ["ERR ACCESS-DENIED wrong user name or password"]
         card.config.update({"auth.admin_password": "Another-Admin-Pw1"})
         await card.settled()
-        assert await login("4E4D43") == ["ERR ACCESS-DENIED"]
+        assert (await login("4E4D43"))[0].startswith("ERR ACCESS-DENIED")
         assert await login("Another-Admin-Pw1") == ["OK PRIMARY-GRANTED"]
         await card.stop()
     run(main())

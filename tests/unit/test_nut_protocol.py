@@ -7,13 +7,13 @@ from firmware.settings.schema import ConfigError, Schema
 from firmware.nut import users as nut_users
 from firmware.accounts import passwords
 from firmware.state.ups import UpsState
-from firmware.nut.protocol import Call, NutContext, NutSession
+from firmware.nut.protocol import Call, Check, NutContext, NutSession
 from firmware.nut.text import format_value, quote, split_words
 
 PORTABLE = True
 
-# Few rounds keep the tests quick on MicroPython; the format is the stored one.
-ITER = 3
+# The fewest rounds the card accepts keep the tests quick on MicroPython.
+ITER = passwords.ITERATIONS_RANGE[0]
 
 
 def _users():
@@ -37,13 +37,30 @@ def _state(values, stale=False):
     return state
 
 
+class CheckingSession(NutSession):
+    """The session as the server drives it: a Check is answered (here at once, by the account's
+    password; on the card by the login guard) before the same line is handled again."""
+
+    checks = 0
+
+    def handle(self, line):
+        reply = NutSession.handle(self, line)
+        if isinstance(reply, Check):
+            self.checks += 1
+            user = self.ctx.find_user(self.username)
+            good = user is not None and user.check(self.password)
+            self.checked(user if good else None)
+            reply = NutSession.handle(self, line)
+        return reply
+
+
 def _session(values=None, stale=False, commands=("test.battery.start", "beeper.mute")):
     ctx = NutContext(_state(values or {"ups.status": "OL", "battery.charge": 100,
                                        "input.voltage": 229.5, "ups.model": 'NETYS "RT"'},
                             stale),
                      find_user=_users().get, commands=lambda: list(commands),
                      describe=lambda: "Server room")
-    s = NutSession(ctx, "192.0.2.7", now=1763700000.0)
+    s = CheckingSession(ctx, "192.0.2.7", now=1763700000.0)
     ctx.sessions.append(s)
     return s
 
@@ -190,6 +207,21 @@ class TestAccounts(unittest.TestCase):
         unknown = _session()
         _login(unknown, "nobody", "adminpw")
         self.assertEqual(unknown.handle("LOGIN ups"), ["ERR ACCESS-DENIED"])
+        # One check per session: a failed one is never tried again on the same connection.
+        self.assertEqual(s.checks, 1)
+
+    def test_the_protocol_never_checks_a_password_itself(self):
+        ctx = _session().ctx
+        raw = NutSession(ctx, "192.0.2.8")
+        raw.handle("USERNAME admin")
+        raw.handle("PASSWORD adminpw")
+        check = raw.handle("LOGIN ups")
+        self.assertIsInstance(check, Check)
+        self.assertEqual(check.line, "LOGIN ups")
+        self.assertIsNone(raw.login)
+        raw.checked(None, "account admin locked for 300 s after repeated failures")
+        self.assertEqual(raw.handle("LOGIN ups"), [
+            "ERR ACCESS-DENIED account admin locked for 300 s after repeated failures"])
 
     def test_instcmd_rights(self):
         s = _session()

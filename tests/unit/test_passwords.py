@@ -37,10 +37,10 @@ class HashTest(unittest.TestCase):
             self.assertEqual(hexed(passwords.pbkdf2_sha256(pw, salt, rounds)), want)
 
     def test_hash_format_and_verify(self):
-        stored = passwords.hash_password("correct horse", salt=b"0123456789abcdef", iterations=3)
-        self.assertEqual(stored, "$pbkdf2-sha256$3$30313233343536373839616263646566$"
+        stored = passwords.hash_password("correct horse", salt=b"0123456789abcdef")
+        self.assertEqual(stored, "$pbkdf2-sha256$2000$30313233343536373839616263646566$"
                          + hexed(passwords.pbkdf2_sha256(b"correct horse",
-                                                         b"0123456789abcdef", 3)))
+                                                         b"0123456789abcdef", 2000)))
         self.assertTrue(passwords.verify_password("correct horse", stored))
         self.assertFalse(passwords.verify_password("correct horsE", stored))
         self.assertFalse(passwords.verify_password("", stored))
@@ -51,9 +51,20 @@ class HashTest(unittest.TestCase):
 
     def test_damaged_hashes_never_verify(self):
         for bad in ("", "plain", "$pbkdf2-sha256$", "$pbkdf2-sha256$0$00$00",
-                    "$pbkdf2-sha256$2$zz$" + "00" * 32, "$pbkdf2-sha256$2$" + "00" * 16 + "$00"):
+                    "$pbkdf2-sha256$2000$zz$" + "00" * 32,
+                    "$pbkdf2-sha256$2000$" + "00" * 16 + "$00",
+                    "$pbkdf2-sha256$-2000$" + "00" * 16 + "$" + "00" * 32):
             self.assertFalse(passwords.verify_password("", bad), bad)
             self.assertRaises(ValueError, passwords.parse_hash, bad)
+
+
+    def test_a_hash_cannot_set_its_own_cost(self):
+        salt = b"0123456789abcdef"
+        for rounds in (1, 999, 10001, 1000000):
+            stored = "$pbkdf2-sha256$%d$%s$%s" % (rounds, hexed(salt), "00" * 32)
+            self.assertRaises(ValueError, passwords.parse_hash, stored)
+            self.assertFalse(passwords.verify_password("x", stored))
+        self.assertEqual(passwords.parse_hash(passwords.hash_password("x", salt))[0], 2000)
 
 
 class SealTest(unittest.TestCase):
