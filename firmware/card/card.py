@@ -32,6 +32,7 @@ from firmware.ups.link import UpsLink
 
 CONFIG_NAME = "config.json"
 BOOT_MARKER = "booted"         # present once the data folder has seen a start: warm boots
+STATUS_KEYS = ("card", "board", "config", "ups", "recent_events")   # the card's own in status()
 
 
 def open_config(board, data_dir=None, bus=None):
@@ -59,6 +60,10 @@ class Card:
         self._applying = []
         self._runs = [FeatureRun(cls(self), bus)
                       for cls in (feature_classes or features.FEATURES)]
+        names = [run.feature.name for run in self._runs]
+        for name in names:   # each feature's status has its own key beside the card's own
+            if names.count(name) > 1 or name in STATUS_KEYS:
+                raise ValueError("feature name %r is taken" % name)
         config.subscribe(self._settings_changed)
 
     # --- shared interfaces -----------------------------------------------------------------------
@@ -171,7 +176,7 @@ class Card:
             "board": self.board.status(),
             "config": self.config.status(),
             "ups": self.state.status(),
-            "events": list(self.bus.recent[-20:]),
+            "recent_events": list(self.bus.recent[-20:]),
         }
         for run in self._runs:
             try:

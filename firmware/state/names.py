@@ -41,6 +41,7 @@ VARIABLES = {
     "ups.firmware": (STRING, "", "UPS firmware"),
     "ups.status": (STRING, "", "UPS status"),
     "ups.alarm": (STRING, "", "UPS alarms"),
+    "experimental.ups.mode.buzzwords": (STRING, "", "Vendor modes of the UPS (eco, energy saver)"),
     "ups.date": (STRING, "", "Internal UPS clock date"),
     "ups.time": (STRING, "", "Internal UPS clock time"),
     "ups.load": (NUMBER, "%", "Load on UPS (percent of full)"),

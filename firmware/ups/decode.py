@@ -11,7 +11,7 @@ from firmware.ups.maps import NOT_MANAGED
 MANUFACTURER = "Socomec"
 
 # NUT's usual order of ups.status tokens.
-STATUS_ORDER = ("OL", "OB", "LB", "HB", "RB", "CHRG", "DISCHRG", "BYPASS", "CAL", "OFF",
+STATUS_ORDER = ("OL", "OB", "LB", "HB", "RB", "CHRG", "DISCHRG", "BYPASS", "ECO", "CAL", "OFF",
                 "OVER", "TRIM", "BOOST", "ALARM")
 
 
@@ -155,11 +155,16 @@ def _set_bits(word, first, last):
 def _jbusp_device(mapping, image, values, device):
     code = image.get(mapping.TYPE_CODE)
     device["type_code"] = code
+    device["identified"] = code not in (None, 0, NOT_MANAGED)
+    known = code in mapping.TYPES
+    device["known_range"] = known
     rng, arch, phases_in, phases_out = mapping.TYPES.get(
         code, ("JBUSP type %s" % code, "single", None, None))
     statuses = decode_flags(mapping.STATUS, image)
     present = [i + 1 for i, acr in enumerate(mapping.UNIT_PRESENT) if acr in statuses]
-    if mapping.PARALLEL_FLAG in statuses:
+    # An unknown type code is polled as a single UPS: its parallel bits are not trusted (a line
+    # answering 0xFFFF everywhere would otherwise look like a 6-unit parallel system).
+    if known and mapping.PARALLEL_FLAG in statuses:
         arch = "modular-system" if arch == "modular" else ("parallel" if arch == "single" else arch)
     modules = image.get(mapping.MODULE_NUMBER, 0) if arch == "modular" else 0
     if arch in ("parallel", "modular-system"):
@@ -179,9 +184,11 @@ def _vumap_device(mapping, image, values, device):
     t001 = image.get(mapping.INSTALLATION, 0x0101)
     install, dtype = t001 >> 8, t001 & 0xFF
     arch = _VUMAP_ARCH.get((install, dtype), "single")
+    code = image.get(mapping.REFERENCE_CODE)
+    device["identified"] = t001 not in (0, NOT_MANAGED)
+    device["known_range"] = code in mapping.RANGES
     count = image.get(mapping.DEVICE_COUNT, 1)
     present = _set_bits(image.get(mapping.POSITIONS, 0), 0, 12)   # b13 is the bypass module
-    code = image.get(mapping.REFERENCE_CODE)
     device.update(type_code=code, installation=t001,
                   range=mapping.RANGES.get(code, "VU-MAP reference 0x%04X" % (code or 0)),
                   architecture=arch,
@@ -199,7 +206,8 @@ def _vumap_device(mapping, image, values, device):
 
 def _sts_device(mapping, image, values, device):
     device.update(type_code=None, range=mapping.RANGE_NAME, architecture="single", units=1,
-                  modules=0, present=[])
+                  modules=0, present=[], identified=bool(values.get("device.part")),
+                  known_range=True)
     return None, None
 
 
@@ -207,8 +215,9 @@ def decode_identity(mapping, image):
     """(values, device): NUT identity names, and the detection facts for state.device.
 
     device: mapping, type_code, range, architecture ("single" | "modular" | "parallel" |
-    "modular-system"), units, modules, present (1-based positions), factor, and per-mapping
-    extras (VU-MAP: installation, bypass_module, device_number, functions, ...).
+    "modular-system"), units, modules, present (1-based positions), factor, identified (the
+    identification words are a device's, not "not managed" everywhere), known_range, and
+    per-mapping extras (VU-MAP: installation, bypass_module, device_number, functions, ...).
     """
     factor = measure_factor(mapping, image)
     values = _identity_values(mapping, image, factor)
@@ -239,8 +248,10 @@ def ups_status(mapping, statuses, alarms, values=None):
     active = set(statuses)
     active.update(alarms)
     tokens = set()
-    for acronym, words in mapping.STATUS_RULES:
-        if acronym in active:
+    for rule in mapping.STATUS_RULES:
+        acronym, words = rule[0], rule[1]
+        unless = rule[2] if len(rule) > 2 else ()
+        if acronym in active and not any(a in active for a in unless):
             tokens.update(words.split())
     supplied = any(a in active for a in mapping.LOAD_SUPPLIED) if mapping.LOAD_SUPPLIED else True
     if not supplied or any(a in active for a in mapping.LOAD_OFF):
@@ -253,9 +264,31 @@ def ups_status(mapping, statuses, alarms, values=None):
         charge, low = values.get("battery.charge"), values.get("battery.charge.low")
         if charge is not None and low is not None and charge <= low:
             tokens.add("LB")
-    if ups_alarm(alarms):
+    if ups_alarm(alarms) or (mapping.STATUS_ALARMS and status_alarms(statuses)):
         tokens.add("ALARM")
     return " ".join(t for t in STATUS_ORDER if t in tokens)
+
+
+def status_alarms(statuses):
+    """The warning and critical statuses of a device whose faults live in its status words."""
+    return {a: flag for a, flag in statuses.items() if flag[0] in ("W", "C")}
+
+
+def derived_values(mapping, statuses):
+    """{name: value} the map derives from status bits (DERIVED), and the mode buzzwords."""
+    out = {}
+    for name, rows, default in mapping.DERIVED:
+        value = default
+        for acronym, when_set in rows:
+            if acronym in statuses:
+                value = when_set
+                break
+        if value is not None:
+            out[name] = value
+    words = [word for acronym, word in mapping.BUZZWORDS if acronym in statuses]
+    if words:
+        out["experimental.ups.mode.buzzwords"] = " ".join(words)
+    return out
 
 
 def remote_disabled(mapping, statuses):

@@ -17,7 +17,7 @@ Commands and cycles take the same lock, so a command never lands inside a cycle'
 import asyncio
 
 from firmware.platform import compat
-from firmware.ups import decode, detect, maps, pollplan, snapshot
+from firmware.ups import decode, detect, maps, plausible, pollplan, snapshot
 from firmware.state import bus as eventbus, catalogue
 from firmware.ups.commands import (ALWAYS_ALLOWED, CommandError, command_table, event_text,
                                    parse_overrides, utc_fields)
@@ -55,6 +55,7 @@ class Poller:
         self.failures = 0
         self.last_error = None
         self._cycle_ms = []
+        self.plausible = plausible.Watch(bus)
         self.counters = {"cycles": 0, "cycles_ok": 0, "cycles_failed": 0, "detections": 0,
                          "detections_failed": 0, "commands": 0, "commands_refused": 0}
         self.configure(config)
@@ -111,6 +112,13 @@ class Poller:
             return {"found": False, "baud": baud, "mapping": mapping, "slave": self.slave,
                     "error": str(exc)}
         _values, device = detect.identity(m, images.get((0, 0), {}))
+        if not device.get("identified", True):
+            # Valid frames, but an identification of 0xFFFF (or 0) words: no UPS says that.
+            self.counters["detections_failed"] += 1
+            self.last_error = "the %s identification answers no type (0x%04X)" % (
+                mapping, device.get("type_code") or device.get("installation") or 0)
+            return {"found": False, "baud": baud, "mapping": mapping, "slave": self.slave,
+                    "error": self.last_error}
         device["baud"] = baud
         device["mapping"] = mapping
         device["slave"] = self.slave
@@ -195,13 +203,15 @@ class Poller:
 
     def _commit(self, images):
         system = images.get((0, 0), {})
-        values, statuses, alarms, device = snapshot.decode_node(self.map, system)
+        refused = []
+        values, statuses, alarms, device = snapshot.decode_node(self.map, system, refused)
         info = dict(self.device)
         for k, v in device.items():
             if k not in ("baud", "mapping", "slave", "parity"):
                 info[k] = v
         self.device = info
-        units = snapshot.build_units(self.map, info, images)
+        units = snapshot.build_units(self.map, info, images, refused)
+        self.plausible.cycle(refused)
         st = self.state
         st.begin()
         for name in st.values():
@@ -366,4 +376,5 @@ class Poller:
             "rate_s": self.rate_ms // 1000,
             "plan": self.plan.status() if self.plan else None,
             "master": self.master.status(),
+            "implausible": self.plausible.status(),
         }

@@ -42,31 +42,10 @@ EVERY_ROW = ("masterys-33", "modulys-gp2", "statys")    # one profile per mappin
 MULTI_NODE = ("masterys-33-parallel", "modulys-gp2-modular", "modulys-gp2-parallel",
               "modulys-gp2-modular-system")
 
-# Disagreements the card is known to have: (mapping, problem key) -> (the check that shows
-# it, why). That check xfails with the reason. A disagreement seen in every situation (marked
-# EVERYWHERE) is left to that check by the others; any other is unexpected elsewhere.
-_STS_FORMATS = ("the manual prints units but no formats for the STS measurements: the "
-                "simulator reads the formats VU-MAP prints for the same wording (degC ##.#, "
-                "kVA and kW ## ###, T014 = 0); the card's STS map assumes whole degC and "
-                "kVA*10 / kW*10 - to be settled with the STATYS MODBUS manual")
-KNOWN = {
-    ("jbusp", "ups.status"): ("eco", "firmware map disagrees with the manual: JBUSP S07 "
-                              "'Eco-mode ON' (0x1020 bit 7) comes with S04 'Load on automatic "
-                              "bypass' in eco mode; the card's status rules turn S04 into "
-                              "BYPASS, so an on-line UPS in eco mode reads BYPASS"),
-    ("vumap", "ups.status"): ("eco", "firmware map disagrees with the manual: VU-MAP S006 'UPS "
-                              "in eco mode' (0x0030 bit 6) comes with S002 'Load supplied by "
-                              "automatic Bypass'; the card's status rules turn S002 into "
-                              "BYPASS, so an on-line UPS in eco mode reads BYPASS"),
-    ("sts", "input.source"): ("source-1-failure", "firmware map disagrees with the manual: STS "
-                              "0x0141 b07 'Load on S1' / b08 'Load on S2' are decoded as flags "
-                              "but the source feeding the load is not published (NUT "
-                              "input.source)"),
-    **{("sts", name): ("normal", _STS_FORMATS) for name in (
-        "ambient.temperature", "input.1.switch.temperature", "input.2.switch.temperature",
-        "ups.realpower", *[f"output.L{n}.{what}" for n in (1, 2, 3)
-                           for what in ("power", "realpower")])},
-}
+# Disagreements the card is known to have (mapping, problem key) -> (the check that shows it,
+# why): none today. Eco mode, the STS source and the STS measurement formats were fixed on the
+# card's side (see the maps' comments).
+KNOWN: dict = {}
 EVERYWHERE = {key for key in KNOWN if key[0] == "sts"}
 
 
@@ -139,8 +118,10 @@ def expected_status(mapping: str, physics: dict, card_values: dict) -> dict[str,
         must, must_not = {"OB"}, {"OL"}
     elif mode == "bypass":
         must, must_not = {"BYPASS"}, {"OB"}
-    elif mode in ("online", "eco"):          # eco mode: on line, the inverter on standby
-        must, must_not = {"OL"}, {"OB", "BYPASS", "OFF"}
+    elif mode == "online":
+        must, must_not = {"OL"}, {"OB", "BYPASS", "OFF", "ECO"}
+    elif mode == "eco":                      # eco mode: on line, the inverter on standby
+        must, must_not = {"OL", "ECO"}, {"OB", "BYPASS", "OFF"}
     if physics["low_battery"]:
         must.add("LB")
     if physics["overload"]:
@@ -149,12 +130,20 @@ def expected_status(mapping: str, physics: dict, card_values: dict) -> dict[str,
     if not must <= tokens or tokens & must_not:
         problems["ups.status"] = (f"mode {mode}: ups.status is {' '.join(sorted(tokens))!r}, "
                                   f"must have {sorted(must)} and none of {sorted(must_not)}")
+    buzzwords = card_values.get("experimental.ups.mode.buzzwords", "")
+    if (mode == "eco") != ("eco" in buzzwords):
+        problems["experimental.ups.mode.buzzwords"] = (f"mode {mode}: the buzzwords are "
+                                                       f"{buzzwords!r}")
     if mapping == "sts":
         source = 1 if physics["mains_ok"] else 2     # source 1 is the mains of the model
         shown = card_values.get("input.source")
         if shown != source:
             problems["input.source"] = (f"the load is on source {source} (S023/S024 'Load on "
                                         f"S1/S2'); input.source is {shown}")
+        if card_values.get("input.source.preferred") != 1:    # S016: S1 is the preferred one
+            problems["input.source.preferred"] = (
+                "S1 is the preferred source (S016); input.source.preferred is %r"
+                % card_values.get("input.source.preferred"))
     return problems
 
 

@@ -79,8 +79,11 @@ def names_of(quantity: str, single_phase: bool) -> tuple[str, ...]:
 
 
 # What the card publishes besides measurements: identity, nominal values, status, clock.
+# Names that come from identity or from status bits, not from a measurement row: the status
+# checks (test_sim_witness.expected_status) judge the ones derived from bits.
 META = re.compile(r"^(device\.|ups\.(mfr|model|serial|firmware|status|alarm|date|time|type)$"
-                  r"|.*\.nominal$|(input|output)\.phases$|outlet\.count$)")
+                  r"|.*\.nominal$|(input|output)\.phases$|outlet\.count$"
+                  r"|input\.source(\.preferred)?$|experimental\.ups\.mode\.buzzwords$)")
 MEASUREMENT_NAMES = {n for q in NAMES for one in (True, False) for n in names_of(q, one)}
 
 

@@ -166,3 +166,36 @@ def test_upsmon_primary_and_secondary_shut_down(chain, tmp_path):
             log = Path(tmp_path / side / "upsmon.log")
             if log.exists():
                 print("---- upsmon %s ----\n%s" % (side, log.read_text()[-3000:]))
+
+
+def test_upsc_shows_eco_mode_not_bypass(chain):
+    sim, card = chain
+    upsc = require_tool("upsc")
+    sim.scenario("eco")
+    values = _wait(lambda: (lambda v: v if "ECO" in v.get("ups.status", "").split() else None)(
+        _upsc_vars(upsc, card.nut_address)), 30, "ups.status with ECO")
+    assert values["ups.status"].split()[0] == "OL"
+    assert "BYPASS" not in values["ups.status"].split()
+    assert values["experimental.ups.mode.buzzwords"] == "vendor:socomec:eco"
+    sim.scenario("normal")
+    sim.scenario("bypass")
+    _wait(lambda: "BYPASS" in _upsc_vars(upsc, card.nut_address).get("ups.status", ""), 30,
+          "a real transfer to bypass to read BYPASS")
+
+
+def test_upsc_shows_which_sts_source_feeds_the_load(tmp_path):
+    upsc = require_tool("upsc")
+    with start_sim(tmp_path, profile="statys", baud=57600) as sim, \
+            start_card(tmp_path, serial=sim.link, sets=["poll.rate=0"]) as card:
+        card.wait_for(lambda s: not s["ups"]["stale"], what="the first STS data")
+        values = _upsc_vars(upsc, card.nut_address)
+        assert (values["input.source"], values["input.source.preferred"]) == ("1", "1")
+        assert "ALARM" not in values["ups.status"]
+        sim.scenario("mains-failure")                  # source 1 fails: the load moves to S2
+        values = _wait(lambda: (lambda v: v if v.get("input.source") == "2" else None)(
+            _upsc_vars(upsc, card.nut_address)), 30, "input.source 2")
+        assert values["ups.status"].split() == ["OL", "ALARM"]
+        assert "Load on alternate source" in values["ups.alarm"]
+        assert "Source 1 absent" in values["ups.alarm"]
+        logged = [r["text"] for r in card.status()["recent_events"] if r.get("source") == "sts"]
+        assert "STS Load on alternate source" in logged and "STS Source 1 Absent" in logged

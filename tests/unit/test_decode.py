@@ -167,7 +167,8 @@ class JbuspIdentityTest(unittest.TestCase):
             "input.phases": 3, "output.phases": 3})
         self.assertEqual(device, {"mapping": "jbusp", "factor": 1, "type_code": 257,
                                   "range": "MASTERYS 3/3 UPS", "architecture": "single",
-                                  "units": 1, "modules": 0, "present": []})
+                                  "units": 1, "modules": 0, "present": [], "identified": True,
+                                  "known_range": True})
 
     def test_architecture_table(self):
         table = (
@@ -194,6 +195,26 @@ class JbuspIdentityTest(unittest.TestCase):
         self.assertEqual((device["architecture"], device["modules"]), ("modular", 4))
 
 
+class JbuspIdentificationTest(unittest.TestCase):
+    def test_not_managed_everywhere_is_no_identification(self):
+        image = {a: 0xFFFF for a in range(0x1000, 0x100C)}
+        image.update({a: 0xFFFF for a in range(0x1020, 0x1024)})
+        _values, device = decode.decode_identity(JBUSP, image)
+        self.assertFalse(device["identified"])
+        self.assertEqual((device["architecture"], device["units"]), ("single", 1))
+
+    def test_an_unknown_type_is_polled_as_a_single_ups(self):
+        image = {0x1000: 257, 0x1021: 0xFFFF, 0x1022: 0xFFFF}   # parallel, units 1..6 present
+        _values, device = decode.decode_identity(JBUSP, image)
+        self.assertEqual((device["architecture"], device["units"]), ("parallel", 6))
+        image[0x1000] = 4242                                     # the same bits, unknown type
+        _values, device = decode.decode_identity(JBUSP, image)
+        self.assertTrue(device["identified"])
+        self.assertFalse(device["known_range"])
+        self.assertEqual((device["range"], device["architecture"], device["units"]),
+                         ("JBUSP type 4242", "single", 1))
+
+
 class JbuspStatusTest(unittest.TestCase):
     def test_status_table(self):
         table = (
@@ -204,6 +225,8 @@ class JbuspStatusTest(unittest.TestCase):
             (("S05", "S15"), "OB LB DISCHRG"),
             (("S05", "S16"), "OB LB DISCHRG"),
             (("S04",), "OL BYPASS"),
+            (("S03", "S04", "S07"), "OL ECO"),         # eco mode: the load on the bypass line
+            (("S04", "S07"), "OL ECO"),                # by design, not "on bypass"
             (("A08",), "OL BYPASS ALARM"),             # maintenance bypass closed (W)
             (("S03", "S10"), "OL CAL"),
             (("S03", "S14"), "OL RB"),
@@ -216,6 +239,15 @@ class JbuspStatusTest(unittest.TestCase):
         for acronyms, expected in table:
             statuses, alarms = _flags(JBUSP, *acronyms)
             self.assertEqual(decode.ups_status(JBUSP, statuses, alarms), expected, acronyms)
+
+    def test_eco_mode_buzzwords(self):
+        statuses, _ = _flags(JBUSP, "S04", "S07")
+        self.assertEqual(decode.derived_values(JBUSP, statuses),
+                         {"experimental.ups.mode.buzzwords": "vendor:socomec:eco"})
+        self.assertEqual(decode.derived_values(JBUSP, _flags(JBUSP, "S04")[0]), {})
+        statuses, _ = _flags(VUMAP, "S006", "S007")
+        self.assertEqual(decode.derived_values(VUMAP, statuses)["experimental.ups.mode.buzzwords"],
+                         "vendor:socomec:eco vendor:socomec:energy-saver")
 
     def test_low_charge_threshold_from_values(self):
         statuses, alarms = _flags(JBUSP, "S05")
@@ -332,6 +364,9 @@ class VumapTest(unittest.TestCase):
             (("A019",), "OB DISCHRG ALARM"),                   # operating on battery is W
             (("A019", "A018", "S036"), "OB LB DISCHRG ALARM"),
             (("S002",), "OL BYPASS"),
+            (("S002", "S006"), "OL ECO"),                      # eco mode, not on bypass
+            (("S002", "S007"), "OL ECO"),                      # energy saver, likewise
+            (("S003", "S006"), "OL BYPASS ECO"),               # maintenance bypass is bypass
             (("S003", "S017"), "OL BYPASS"),
             (("S004",), "OFF"),
             (("S000", "S034"), "OL CAL"),
@@ -372,26 +407,37 @@ class StsTest(unittest.TestCase):
     def test_measures(self):
         image = {0x0220: 230, 0x0221: 231, 0x0222: 229, 0x0226: 500, 0x0228: 228,
                  0x0229: 0xFFFF, 0x022A: 0xFFFF, 0x0230: 230, 0x0231: 230, 0x0232: 230,
-                 0x023D: 37, 0x023F: 0xFFFE, 0x0243: 95, 0x0253: 452, 0x024F: 24}
+                 0x023D: 37, 0x023F: 0xFFFE, 0x0243: 95, 0x0253: 45, 0x024F: 243}
         self.assertEqual(decode.decode_measures(STS, image), {
             "input.1.L1-N.voltage": 230, "input.1.L2-N.voltage": 231,
             "input.1.L3-N.voltage": 229, "input.1.voltage": 230, "input.1.frequency": 50.0,
             "input.2.voltage": 228,                   # source 2 single phase: plain name
             "output.L1-N.voltage": 230, "output.L2-N.voltage": 230, "output.L3-N.voltage": 230,
             "output.voltage": 230, "ups.load": 37, "input.phase.shift": -2,
-            "output.powerfactor": 0.95, "ups.realpower": 45200, "ambient.temperature": 24})
+            "output.powerfactor": 0.95, "ups.realpower": 45000, "ambient.temperature": 24.3})
 
     def test_status_table(self):
         table = (
             (("S000", "S006", "S017", "S028"), "OL"),
-            (("S018",), "OL"),
-            (("S019",), "OFF"),
-            (("S020",), "OL BYPASS"),
+            (("S018",), "OL ALARM"),          # load on the alternate source: a warning
+            (("S003", "S018", "S024"), "OL ALARM"),
+            (("S019",), "OFF ALARM"),
+            (("S020",), "OL BYPASS ALARM"),
             (("A003",), "OL OVER ALARM"),
         )
         for acronyms, expected in table:
             statuses, alarms = _flags(STS, *acronyms)
             self.assertEqual(decode.ups_status(STS, statuses, alarms), expected, acronyms)
+
+    def test_the_source_feeding_the_load_and_the_preferred_one(self):
+        for acronyms, source, preferred in ((("S016", "S017", "S023"), 1, 1),
+                                            (("S016", "S018", "S024"), 2, 1),
+                                            (("S017", "S024"), 2, 2),
+                                            (("S019",), None, 2)):
+            statuses, _ = _flags(STS, *acronyms)
+            values = decode.derived_values(STS, statuses)
+            self.assertEqual(values.get("input.source"), source, acronyms)
+            self.assertEqual(values["input.source.preferred"], preferred, acronyms)
 
     def test_remote_controls_enabled_bit_is_inverse(self):
         statuses, _ = _flags(STS, "S045")

@@ -86,7 +86,14 @@ class MapShapeTest(unittest.TestCase):
         for name in MAPPINGS:
             m = load(name)
             known = set(r[0] for r in m.STATUS) | set(r[0] for r in m.ALARMS)
-            for acronym, tokens in m.STATUS_RULES:
+            for rule in m.STATUS_RULES:
+                for acronym in (rule[0],) + tuple(rule[2] if len(rule) > 2 else ()):
+                    self.assertIn(acronym, known)
+            for name, rows, _default in m.DERIVED:
+                self.assertTrue(names.is_known(name), name)
+                for acronym, _value in rows:
+                    self.assertIn(acronym, known)
+            for acronym, _word in m.BUZZWORDS:
                 self.assertIn(acronym, known)
             for acronym in m.LOAD_SUPPLIED + m.LOAD_OFF:
                 self.assertIn(acronym, known)

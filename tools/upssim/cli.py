@@ -3,7 +3,8 @@
     upssim --profile netys-rt --baud 9600 --link ./ttyUPS --control 127.0.0.1:0
         -> prints "upssim ready link=./ttyUPS control=http://127.0.0.1:PORT" once it answers
     upssim ctl [--control URL] state | set mains=false load=95 | scenario mains-failure
-               | fault crc_error_rate=0.2 | fault clear | command test.battery.start
+               | fault crc_error_rate=0.2 | fault nonsense=65534 | fault clear
+               | command test.battery.start
                | flags S11 A03 | flags clear
 """
 

@@ -38,8 +38,11 @@ _SPEEDS = {getattr(termios, "B%d" % b): b for b in (
     115200, 230400) if hasattr(termios, "B%d" % b)}
 _SPEED_CONST = {v: k for k, v in _SPEEDS.items()}
 
+# nonsense: every register word of every read answer becomes this word, with a right CRC (a UPS
+# or a line that answers valid frames full of 0xFFFE, 0x7FFF ...).
+WORD = "word"
 FAULT_KEYS = {"crc_error_rate": float, "timeout_rate": float, "noise_bytes": int,
-              "silence": bool, "wrong_slave": bool}
+              "silence": bool, "wrong_slave": bool, "nonsense": WORD}
 
 
 def crc16(data: bytes) -> bytes:
@@ -81,6 +84,11 @@ def check_faults(body: object) -> dict:
                 raise ValueError(f"{key} must be true or false")
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"{key} must be a number")
+        elif kind == WORD:
+            if int(value) != value or not 0 <= value <= 0xFFFF:
+                raise ValueError(f"{key} must be a register word 0..65535")
+            out[key] = int(value)
+            continue
         elif kind is float and not 0.0 <= value <= 1.0:
             raise ValueError(f"{key} must be between 0 and 1")
         elif kind is int and (int(value) != value or not 0 <= value <= 256):
@@ -307,6 +315,10 @@ class Relay:
         if self.rng.random() < faults.get("timeout_rate", 0.0):
             self.counters["timeouts"] += 1
             return
+        if "nonsense" in faults and frame[1] in (3, 4) and len(frame) > 5:
+            words = frame[2] // 2
+            frame = with_crc(frame[:3] + faults["nonsense"].to_bytes(2, "big") * words)
+            self.counters["nonsense"] = self.counters.get("nonsense", 0) + 1
         if faults.get("wrong_slave") and len(frame) > 3:
             frame = with_crc(bytes([frame[0] % 247 + 1]) + frame[1:-2])
             self.counters["wrong_slave"] += 1

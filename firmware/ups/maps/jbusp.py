@@ -249,9 +249,10 @@ TYPES = {
 PARALLEL_FLAG = "S30"                                           # "UPS on parallel system"
 UNIT_PRESENT = ("S32", "S33", "S34", "S35", "S36", "S37")       # unit 1..6 present
 
-# ups.status rules: (acronym, NUT status tokens). The load is supplied when one of
-# LOAD_SUPPLIED is active (inverter, automatic bypass, battery, maintenance bypass); otherwise
-# the status is OFF. OL is added when the load is supplied and the UPS is not on battery.
+# ups.status rules: (acronym, NUT status tokens[, acronyms that cancel the rule]). The load is
+# supplied when one of LOAD_SUPPLIED is active (inverter, automatic bypass, battery, maintenance
+# bypass); otherwise the status is OFF. OL is added when the load is supplied and the UPS is not
+# on battery.
 STATUS_RULES = (
     ("S05", "OB DISCHRG"),      # on battery / battery discharging
     ("S15", "LB"),              # battery near end of backup time
@@ -260,7 +261,12 @@ STATUS_RULES = (
     ("S14", "RB"),              # battery test failed
     ("A01", "RB"),              # battery failure
     ("S27", "CHRG"),            # battery charging
-    ("S04", "BYPASS"),          # load on automatic bypass
+    # In eco mode the load runs on the bypass line by design and S04 is set with S07: the manual
+    # defines "on bypass" as S04 and not S07 (NET VISION 7 MIB 3.55 upsAlarmOnBypass, and the
+    # RFC 1628 well-known-alarm appendix). The trap table's "S04&!S06" is read as a misprint of
+    # the same rule: S06 is "remote controls disabled", which has nothing to do with bypass.
+    ("S04", "BYPASS", ("S07",)),    # load on automatic bypass
+    ("S07", "ECO"),             # eco mode: NUT's ECO status (upsmon knows it)
     ("A08", "BYPASS"),          # maintenance bypass closed: the load is on the bypass line
     ("S10", "CAL"),             # battery test in progress
     ("A02", "OVER"),            # UPS overload
@@ -269,6 +275,10 @@ STATUS_RULES = (
 )
 LOAD_SUPPLIED = ("S03", "S04", "S05", "A08")
 LOAD_OFF = ()
+# experimental.ups.mode.buzzwords (NUT's name for vendor modes): (acronym, word).
+BUZZWORDS = (("S07", "vendor:socomec:eco"),)
+DERIVED = ()                    # no value derived from flags (see the STS map)
+STATUS_ALARMS = False           # statuses describe states that ups.status already shows
 
 # Instant commands: {nut_command: (address, value)} written with function 0x06.
 # The manual does not publish the command registers: this layout is ours, one command word at

@@ -14,9 +14,11 @@ DATA"; levels from the STS event list (section 18.4). Holding registers (0x03).
     0x0148 x2   alarm      A000..A031, same bit order
     0x0220 x64  measure    0xFFFF = not managed
 
-The measurement table gives units but no formats: the scales below are assumptions (V, A, degC
-and % whole; Hz and crest factors /10; power factors /100; kVA and kW *10), to be confirmed
-against the STATYS MODBUS manual.
+The measurement table gives units but no formats. Its rows use the VU-MAP table's wording
+("Output Apparent P. L1", "Output Active Power L1", "Ambient temperature"), so the scales follow
+the formats VU-MAP prints for those rows: V, A and % whole, Hz and crest factors ##.#, power
+factors #.##, degC ##.#, kVA and kW ## ### (whole). To be confirmed against the STATYS MODBUS
+manual; the simulator, written from the same table apart from this map, reads it the same way.
 """
 
 MAPPING = "sts"
@@ -122,7 +124,7 @@ MEASURES = (
     ("M004", 0x0224, "input.1.L2-L3.voltage", 1, False),
     ("M005", 0x0225, "input.1.L3-L1.voltage", 1, False),
     ("M006", 0x0226, "input.1.frequency", 0.1, False),
-    ("M007", 0x0227, "input.1.switch.temperature", 1, True),   # SS1
+    ("M007", 0x0227, "input.1.switch.temperature", 0.1, True),   # SS1, ##.#
     ("M008", 0x0228, "input.2.L1-N.voltage", 1, False),
     ("M009", 0x0229, "input.2.L2-N.voltage", 1, False),
     ("M010", 0x022A, "input.2.L3-N.voltage", 1, False),
@@ -130,7 +132,7 @@ MEASURES = (
     ("M012", 0x022C, "input.2.L2-L3.voltage", 1, False),
     ("M013", 0x022D, "input.2.L3-L1.voltage", 1, False),
     ("M014", 0x022E, "input.2.frequency", 0.1, False),
-    ("M015", 0x022F, "input.2.switch.temperature", 1, True),   # SS2
+    ("M015", 0x022F, "input.2.switch.temperature", 0.1, True),   # SS2, ##.#
     ("M016", 0x0230, "output.L1-N.voltage", 1, False),
     ("M017", 0x0231, "output.L2-N.voltage", 1, False),
     ("M018", 0x0232, "output.L3-N.voltage", 1, False),
@@ -144,9 +146,9 @@ MEASURES = (
     ("M027", 0x023B, "output.neutral.current", 1, False),
     ("M029", 0x023D, "ups.load", 1, False),
     ("M031", 0x023F, "input.phase.shift", 1, True),            # S1-S2, degrees
-    ("M032", 0x0240, "output.L1.power", 100, False),           # kVA*10 -> VA (assumed)
-    ("M033", 0x0241, "output.L2.power", 100, False),
-    ("M034", 0x0242, "output.L3.power", 100, False),
+    ("M032", 0x0240, "output.L1.power", 1000, False),          # whole kVA -> VA
+    ("M033", 0x0241, "output.L2.power", 1000, False),
+    ("M034", 0x0242, "output.L3.power", 1000, False),
     ("M035", 0x0243, "output.L1.powerfactor", 0.01, False),
     ("M036", 0x0244, "output.L2.powerfactor", 0.01, False),
     ("M037", 0x0245, "output.L3.powerfactor", 0.01, False),
@@ -154,11 +156,11 @@ MEASURES = (
     ("M041", 0x0249, "output.L2.crestfactor", 0.1, False),
     ("M042", 0x024A, "output.L3.crestfactor", 0.1, False),
     ("M043", 0x024B, "output.N.crestfactor", 0.1, False),
-    ("M047", 0x024F, "ambient.temperature", 1, True),
-    ("M048", 0x0250, "output.L1.realpower", 100, False),       # kW*10 -> W (assumed)
-    ("M049", 0x0251, "output.L2.realpower", 100, False),
-    ("M050", 0x0252, "output.L3.realpower", 100, False),
-    ("M051", 0x0253, "ups.realpower", 100, False),             # global active power
+    ("M047", 0x024F, "ambient.temperature", 0.1, True),      # ##.#
+    ("M048", 0x0250, "output.L1.realpower", 1000, False),      # whole kW -> W
+    ("M049", 0x0251, "output.L2.realpower", 1000, False),
+    ("M050", 0x0252, "output.L3.realpower", 1000, False),
+    ("M051", 0x0253, "ups.realpower", 1000, False),            # global active power
     ("M056", 0x0258, "output.L1.power.percent", 1, False),
     ("M057", 0x0259, "output.L2.power.percent", 1, False),
     ("M058", 0x025A, "output.L3.power.percent", 1, False),
@@ -179,6 +181,17 @@ STATUS_RULES = (
 )
 LOAD_SUPPLIED = ()
 LOAD_OFF = ("S019",)
+BUZZWORDS = ()
+# Values derived from status bits: (NUT name, ((acronym, value), ...), value when none is set).
+# NUT's input.source / input.source.preferred number the sources as the STS does: 1 and 2.
+DERIVED = (
+    ("input.source", (("S023", 1), ("S024", 2)), None),        # load on S1 / load on S2
+    ("input.source.preferred", (("S016", 1),), 2),            # S1 is preferred, else S2
+)
+# An STS's faults (a source absent, out of tolerance, the load on the alternate source) are in
+# its status words, and ups.status has no token for them: warning and critical statuses are
+# reported as ups.alarm (with ALARM in ups.status), as NUT does for an ATS.
+STATUS_ALARMS = True
 
 # The manual lists the STS controls (section 13.8) but not their registers: one command word
 # at 0x0160 (free between the published blocks), our layout. Every row: to be confirmed against

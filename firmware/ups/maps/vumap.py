@@ -314,8 +314,8 @@ RANGES = {
 }
 TYPES = {}      # VU-MAP has no JBUSP-style type code: see RANGES and T001
 
-# ups.status rules (acronym, NUT tokens). The load is OFF only on S004 "Load OFF" (the map
-# says so explicitly), so LOAD_SUPPLIED is empty.
+# ups.status rules (acronym, NUT tokens[, acronyms that cancel the rule]). The load is OFF only
+# on S004 "Load OFF" (the map says so explicitly), so LOAD_SUPPLIED is empty.
 STATUS_RULES = (
     ("A019", "OB DISCHRG"),     # operating on battery
     ("A018", "LB"),             # end of backup time
@@ -323,12 +323,21 @@ STATUS_RULES = (
     ("A022", "RB"),             # battery test failed
     ("S036", "CHRG"),           # battery charging
     ("S034", "CAL"),            # battery test in progress
-    ("S002", "BYPASS"),         # load supplied by automatic bypass
+    # In eco mode (S006) and in energy saver (S007) the load runs on the bypass line by design.
+    # The manual names one each: its RFC 1628 appendix says "S002&!S006" and its NET VISION 7 MIB
+    # table (3.55) "S002&!S007". Both are high-efficiency modes, not "on bypass": neither counts.
+    ("S002", "BYPASS", ("S006", "S007")),   # load supplied by automatic bypass
+    ("S006", "ECO"),            # UPS in eco mode: NUT's ECO status
+    ("S007", "ECO"),            # UPS in energy saver (also a vendor ECO mode for NUT)
     ("S003", "BYPASS"),         # load supplied by maintenance bypass
     ("A001", "OVER"),           # overload alarm
 )
 LOAD_SUPPLIED = ()
 LOAD_OFF = ("S004",)
+# experimental.ups.mode.buzzwords (NUT's name for vendor modes): (acronym, word).
+BUZZWORDS = (("S006", "vendor:socomec:eco"), ("S007", "vendor:socomec:energy-saver"))
+DERIVED = ()                    # no value derived from flags (see the STS map)
+STATUS_ALARMS = False           # statuses describe states that ups.status already shows
 
 # The manual does not publish the command registers: one command word at 0x00F0 (free in
 # every VU-MAP block above) with a code per command, our layout. Every row: to be confirmed
