@@ -16,5 +16,7 @@ package("firmware/events")
 package("firmware/logs")
 package("firmware/clock")
 package("firmware/nut")
+# The SNMP feature and its settings; the agent itself (UDP, pysnmp) is CPython's.
+package("firmware/snmp", files=("__init__.py", "settings.py", "feature.py"))
 package("firmware/admin", files=("__init__.py", "args.py", "ops.py", "feature.py"))
 package("firmware/card")

@@ -16,6 +16,8 @@ What the features share are these small named interfaces, never each other's att
     ups        UpsLink: command(), commands(), set_ups_clock() (the ups feature attaches its poller)
     accounts   admin_secret(), user_access() (the accounts feature)
     identity() name, location and contact of the card (the system.* settings, owned here)
+    clients    () -> the NUT server's client table, [{address, user, connected, primary}]
+               (the nut feature provides it; None while it does not run)
 
 Each feature runs in a FeatureRun (firmware/card/runner.py): one that cannot start stops nothing
 else, is reported and retried.
@@ -55,6 +57,7 @@ class Card:
         self.ups = UpsLink()
         self.clock = None
         self.accounts = None
+        self.clients = None
         self.started = None
         self.boot = None
         self._applying = []

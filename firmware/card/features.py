@@ -14,6 +14,7 @@ from firmware.events.feature import Events
 from firmware.logs.feature import Logs
 from firmware.nut.feature import Nut
 from firmware.settings.schema import Schema
+from firmware.snmp.feature import Snmp
 from firmware.ups.feature import Ups
 
 FEATURES = (
@@ -23,6 +24,7 @@ FEATURES = (
     Accounts,    # the admin password and the users
     Ups,         # the poller: owns the serial line, the only writer of UPS data
     Nut,         # NUT network server
+    Snmp,        # SNMP agent (v1, v2c, v3) and traps
     Admin,       # management operations on the local socket
 )
 

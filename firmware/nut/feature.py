@@ -26,6 +26,7 @@ class Nut(Feature):
                               describe=self.describe, on_fsd=self._on_fsd,
                               fixed={"driver.name": "opennmc", "driver.version": VERSION})
         self.server = None
+        card.clients = self.clients
 
     # --- what the protocol asks ------------------------------------------------------------------
     def find_user(self, name):
@@ -80,6 +81,10 @@ class Nut(Feature):
             return                 # accounts are looked up at each login
         await self.stop()
         await self.start()
+
+    def clients(self):
+        """The client table (manual: "Client table"): logged-in NUT clients, for SNMP too."""
+        return self.server.status()["clients"] if self.server is not None else []
 
     def endpoints(self):
         if self.server is None:

@@ -245,6 +245,8 @@ CARD = {
     "feature.failed": ("W", "{feature} not running: {error}"),
     "feature.restored": ("I", "{feature} running again"),
     "nut.fsd": ("W", "Forced shutdown requested by NUT client {address} ({user})"),
+    # The test trap of the SNMP trap receivers page (manual 15.8, trap 40 "TRAP TEST").
+    "snmp.trap.test": ("I", "SNMP test trap sent to {count} receiver(s) via {via} by {user}"),
     # Logins of every interface (firmware/accounts/guard.py); "Admin or User account locked" is
     # the manual's wording (§15.8).
     "login.failed": ("W", "Login failed for {user} from {address} via {via}"),
