@@ -103,7 +103,7 @@ class Snmp(Feature):
         self.boots = self._next_boot()
         usm = self.m.usm
         self.usm = usm.UsmEngine(usm.engine_id(self.card.board.mac), self.boots, self.users(),
-                                 self.server.send, self.agent, self.counters)
+                                 self.server.send, self.agent, self.counters, self.who)
         self.server.usm = self.usm
         self.sender.usm = self.usm
 

@@ -92,8 +92,10 @@ class UsmEngine:
     """The SNMPv3 side of the agent: its engine, its users, its requests and its traps."""
 
     def __init__(self, engine_id_: bytes, boots: int, users: list, send, agent,
-                 counters: dict) -> None:
+                 counters: dict, who=None) -> None:
+        """who: the ContextVar naming who makes a SET (for the card event log)."""
         self.agent = agent
+        self.who = who
         self.counters = counters
         self.users = {u.name: u for u in users}
         self.engine = pengine.SnmpEngine()
@@ -159,8 +161,10 @@ class UsmEngine:
         task.add_done_callback(self._tasks.discard)
 
     async def _set(self, request, varbinds, user) -> None:
-        status, index, out = await self.agent.write(ber.V3, varbinds, user.access,
-                                                    "snmpv3 " + user.name)
+        who = "snmpv3 user " + user.name
+        if self.who is not None:
+            self.who.set(who)
+        status, index, out = await self.agent.write(ber.V3, varbinds, user.access, who)
         self._respond(request, status, index, out)
 
     def _respond(self, request, status, index, varbinds) -> None:
