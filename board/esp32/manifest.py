@@ -16,6 +16,10 @@ package("firmware/events")
 package("firmware/logs")
 package("firmware/clock")
 package("firmware/nut")
+# The console's menu engine and feature; its transports (ssh.py, serial.py) are CPython's.
+package("firmware/console", files=("__init__.py", "settings.py", "feature.py", "lineedit.py",
+                                   "terminal.py", "screens.py", "session.py", "menus.py",
+                                   "commands.py"))
 # The SNMP feature and its settings; the agent itself (UDP, pysnmp) is CPython's.
 package("firmware/snmp", files=("__init__.py", "settings.py", "feature.py"))
 package("firmware/admin", files=("__init__.py", "args.py", "ops.py", "feature.py"))

@@ -10,6 +10,8 @@ reset), and the dispatcher that finds any feature's operation by name.
     config.backup   -                                      {"text": backup file}
     config.restore  text                                   {"changed", "not_used", ...}
     config.reset    -                                      {"changed": [...]} factory defaults
+    card.restart    -                                      {"restarting": true}: every feature
+                                                           stopped and started again
 
 Feature operations (logs.*, alarms, time.*, accounts.reset) come from the features themselves
 (Feature.operations()). Every change goes through the card's configuration, so it is checked by
@@ -20,9 +22,13 @@ could not take its change (not_applied) and which owning feature is not running 
 
 from firmware import VERSION
 from firmware.admin.args import OpError, bool_arg
+from firmware.platform import compat
 from firmware.settings import backup
 from firmware.settings.schema import ConfigError
 from firmware.state import catalogue
+
+# The answer to a restart leaves before the features stop (the interface that asked is one).
+RESTART_DELAY_MS = 500
 
 
 class CardOps:
@@ -32,7 +38,9 @@ class CardOps:
         self.card = card
         self.own = {"status": self.status, "config.get": self.config_get,
                     "config.set": self.config_set, "config.backup": self.config_backup,
-                    "config.restore": self.config_restore, "config.reset": self.config_reset}
+                    "config.restore": self.config_restore, "config.reset": self.config_reset,
+                    "card.restart": self.card_restart}
+        self._restarting = None    # the restart under way, if any
 
     def table(self):
         ops = self.card.operations()
@@ -105,6 +113,27 @@ class CardOps:
         changed = self._change(lambda: self.card.config.reset(via=caller.via, user=caller.user))
         catalogue.card_event(self.card.bus, "params.reset", via=caller.via, user=caller.user)
         return await self._applied(changed)
+
+    # --- restart ---------------------------------------------------------------------------------
+    async def card_restart(self, args, caller):
+        """The card's firmware restarts in its process, as the reset button pressed 1-3 s does:
+        every feature stops (connections close) and starts again (ports reopen, the UPS is
+        detected again) from the saved configuration; "NET VISION UPS Agent Restart" is logged
+        once it runs again."""
+        if self._restarting is not None:
+            raise OpError("a restart is already under way", "failed")
+        self._restarting = compat.create_task(self._restart(caller))
+        return {"restarting": True}
+
+    async def _restart(self, caller):
+        try:
+            await compat.sleep_ms(RESTART_DELAY_MS)
+            await self.card.stop()
+            await self.card.start()
+            catalogue.card_event(self.card.bus, "agent.restart", via=caller.via,
+                                 user=caller.user)
+        finally:
+            self._restarting = None
 
     @staticmethod
     def _change(fn):

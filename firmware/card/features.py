@@ -10,6 +10,7 @@ from firmware.accounts.feature import Accounts
 from firmware.admin.feature import Admin
 from firmware.card import settings as card_settings
 from firmware.clock.feature import Time
+from firmware.console.feature import Console
 from firmware.events.feature import Events
 from firmware.logs.feature import Logs
 from firmware.nut.feature import Nut
@@ -25,6 +26,7 @@ FEATURES = (
     Ups,         # the poller: owns the serial line, the only writer of UPS data
     Nut,         # NUT network server
     Snmp,        # SNMP agent (v1, v2c, v3) and traps
+    Console,     # configuration console: SSH and the serial line
     Admin,       # management operations on the local socket
 )
 

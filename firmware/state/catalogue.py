@@ -253,6 +253,11 @@ CARD = {
     "login.refused": ("W", "Login of {user} from {address} via {via} refused: {reason}"),
     "account.locked": ("W", "Admin or User account locked: {user} for {minutes} min"),
     "address.blocked": ("W", "Logins from {address} blocked for {minutes} min"),
+    # Configuration console sessions (SSH, serial); the opening is the manual's "New Admin or
+    # User session opened." (§15.8.2), with who, how and from where.
+    "console.session.opened": ("I", "New Admin or User session opened: {user} via {via} from "
+                                    "{address}"),
+    "console.session.closed": ("I", "Session of {user} via {via} closed: {reason}"),
     "emd.temp.high": ("W", "EMD Temperature over high Set point"),
     "emd.temp.high.end": ("I", "EMD Temperature not over high Set point"),
     "emd.temp.low": ("W", "EMD Temperature under low Set point"),
