@@ -21,7 +21,7 @@ from pathlib import Path
 from tests.conftest import require_tool
 from tests.procs import stop_process
 
-ENGINE_ID = "0x800011CB0302000000004E4D43"   # the simulated board's: enterprise 4555, its MAC
+ENGINE_ID = "0x800011CB030200004E4D43"   # the simulated board's: enterprise 4555, its MAC
 TRAP_OID = ".1.3.6.1.6.3.1.1.4.1.0"
 
 
@@ -69,8 +69,8 @@ class TrapReceiver:
         self.port = free_udp_port()
         conf = self.dir / "snmptrapd.conf"
         lines = ["disableAuthorization yes",
-                 "format1 TRAP|v1|%P|%N|%w|%q|%V\\001%v\\n",
-                 "format2 TRAP|v2|%P|||||%V\\001%v\\n"]
+                 "format1 TRAP|v1|%P|%N|%w|%q|%v\\n",
+                 "format2 TRAP|v2|%P||||%v\\n"]
         for user in users or []:
             lines.append("createUser -e %s %s" % (ENGINE_ID, user))
         conf.write_text("\n".join(lines) + "\n")
@@ -105,9 +105,8 @@ class TrapReceiver:
         for line in list(self.lines):
             if not line.startswith("TRAP|"):
                 continue
-            head, _, binds = line.rstrip("\n").partition("\x01")
-            fields = (head.split("|") + [""] * 7)[:7]
-            _t, version, security, enterprise, generic, specific, _sep = fields
+            fields = line.rstrip("\n").split("|", 6)
+            _t, version, security, enterprise, generic, specific, binds = fields
             varbinds = {}
             for part in binds.split("\t"):
                 if " = " in part:
@@ -118,7 +117,7 @@ class TrapReceiver:
                 ver = "v1"
             else:
                 trap = varbinds.get(TRAP_OID, "").replace("OID: ", "")
-                ver = "v3" if "SNMPv3" in security or "USM" in security else "v2c"
+                ver = "v3" if "SNMP v3" in security else "v2c"
             out.append({"version": ver, "security": security, "trap": trap,
                         "varbinds": varbinds})
         return out

@@ -194,5 +194,6 @@ class UsmEngine:
         v2c.apiPDU.set_varbinds(pdu, [(rfc1902.ObjectName(oid), to_asn(value))
                                       for oid, value in varbinds])
         self.engine.message_dispatcher.send_pdu(
-            self.engine, UDP_DOMAIN, address, 3, 3, user.name, LEVELS[user.level],
+            self.engine, UDP_DOMAIN, address, 3, 3, rfc1902.OctetString(user.name),
+            LEVELS[user.level],
             self.engine.snmpEngineID, b"", 1, pdu, False)
