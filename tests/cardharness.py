@@ -3,7 +3,8 @@
     with start_card(tmp_path, serial=sim.link, sets=["nut.users=mon:pw:secondary"]) as card:
         card.nut_port, card.status(), card.stop()
 
-The NUT server binds an ephemeral port on 127.0.0.1; the card's ready line tells which.
+The NUT server and the SSH console bind ephemeral ports on 127.0.0.1; the card's ready line
+tells which.
 """
 
 from __future__ import annotations
@@ -76,11 +77,13 @@ class Card:
 
 def start_card(tmp_path: Path | str, serial: str | None = None, sets: list[str] | None = None,
                data_dir: Path | None = None) -> Card:
-    """Run the firmware on the sim board with an ephemeral NUT port; wait for its ready line."""
+    """Run the firmware on the sim board with ephemeral NUT and SSH ports; wait for its ready
+    line."""
     data_dir = Path(data_dir or Path(tmp_path) / "card")
     data_dir.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "firmware", "run", "--board", "sim", "--data-dir", str(data_dir),
-           "--set", "nut.port=0", "--set", "nut.bind=127.0.0.1"]
+           "--set", "nut.port=0", "--set", "nut.bind=127.0.0.1",
+           "--set", "ssh.port=0", "--set", "ssh.bind=127.0.0.1"]
     if serial:
         cmd += ["--serial", serial]
     for s in sets or []:
