@@ -61,13 +61,16 @@ class Leaf:
         self.rows = rows          # column: rows() -> sorted [index tuple, ...]
         self.writer = writer
 
-    def value(self, index: tuple):
-        """The typed (tag, value) of one instance, or None when it is not there."""
+    def value(self, index: tuple, listed: bool = False):
+        """The typed (tag, value) of one instance, or None when it is not there; listed: the
+        index comes from rows() already (a walk), so the row need not be looked up again."""
         try:
             if self.rows is None:
                 raw = self.get() if index == (0,) else None
-            else:
+            elif listed or index in self.rows():
                 raw = self.get(index)
+            else:
+                raw = None
         except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
             raw = None            # a half-known value is absent, not an error for the client
         if raw is None:
@@ -158,7 +161,7 @@ class MibTree:
             for index in leaf.instances():
                 if after is not None and index <= after:
                     continue
-                value = leaf.value(index)
+                value = leaf.value(index, listed=True)
                 if value is not None:
                     return base + index, value
         return None
