@@ -21,6 +21,8 @@ from tests.procs import stop_process
 ROOT = Path(__file__).resolve().parent.parent
 READY_PREFIX = "opennmc ready "
 START_DEADLINE_S = 30.0
+# The web interface on ephemeral ports of the loopback address (card.http_url, card.https_url).
+WEB_SETS = ["--set", "http.port=0", "--set", "https.port=0", "--set", "http.bind=127.0.0.1"]
 
 
 class CardError(RuntimeError):
@@ -39,6 +41,8 @@ class Card:
         if "nut" in ready:
             host, port = ready["nut"].rsplit(":", 1)
             self.nut_host, self.nut_port = host, int(port)
+        self.http_url = "http://" + ready["http"] if "http" in ready else None
+        self.https_url = "https://" + ready["https"] if "https" in ready else None
 
     @property
     def nut_address(self) -> str:
@@ -84,6 +88,7 @@ def start_card(tmp_path: Path | str, serial: str | None = None, sets: list[str] 
     cmd = [sys.executable, "-m", "firmware", "run", "--board", "sim", "--data-dir", str(data_dir),
            "--set", "nut.port=0", "--set", "nut.bind=127.0.0.1",
            "--set", "ssh.port=0", "--set", "ssh.bind=127.0.0.1"]
+    cmd += WEB_SETS
     if serial:
         cmd += ["--serial", serial]
     for s in sets or []:

@@ -16,6 +16,9 @@ package("firmware/events")
 package("firmware/logs")
 package("firmware/clock")
 package("firmware/nut")
+# The web feature, its settings and its pure API parts; the aiohttp server is CPython's.
+package("firmware/http", files=("__init__.py", "settings.py", "feature.py", "routes.py",
+                                "openapi.py", "check.py"))
 # The console's menu engine and feature; its transports (ssh.py, serial.py) are CPython's.
 package("firmware/console", files=("__init__.py", "settings.py", "feature.py", "lineedit.py",
                                    "terminal.py", "screens.py", "session.py", "menus.py",

@@ -1,9 +1,24 @@
-"""The accounts feature: who may log in to the card, with which rights."""
+"""The accounts feature: who may log in to the card, with which rights, for how long.
 
-from firmware.accounts import passwords, settings
+The card's `accounts` interface, for every interface that takes a password:
+
+    access, why = await accounts.login(name, password, address, via)   # the login guard
+    accounts.must_change(name)     # first-access admin password, or a password past its validity
+    accounts.days_left(name)       # days before the password must be changed (None: no age)
+    accounts.sessions              # open sessions (firmware/accounts/sessions.py)
+    accounts.admin_password_set(), accounts.admin_secret(), accounts.account(name)
+"""
+
+from firmware.accounts import passwords, policy, settings
+from firmware.accounts.ages import PasswordAges
 from firmware.accounts.guard import LoginGuard
+from firmware.accounts.ops import AccountOps, split_item
+from firmware.accounts.sessions import Sessions
 from firmware.card.feature import Feature
+from firmware.platform import compat
 from firmware.state import catalogue
+
+AGES_NAME = "passwords.json"
 
 
 class Accounts(Feature):
@@ -17,7 +32,52 @@ class Accounts(Feature):
         super().__init__(card)
         self._first_secret = None
         self.guard = LoginGuard(card.bus)
+        self.sessions = Sessions(card.bus, now=self._now)
+        self.ages = PasswordAges(None, self._now)
         card.accounts = self
+
+    def _now(self):
+        clock = self.card.clock
+        return clock.now() if clock is not None else compat.epoch_time()
+
+    async def start(self):
+        path = self.card.data_dir + "/" + AGES_NAME if self.card.data_dir else None
+        self.ages = PasswordAges(path, self._now)
+        self._reconcile()
+
+    def _secrets(self):
+        out = {"admin": self.setting("auth.admin_password")}
+        for item in self.setting("auth.users"):
+            name, secret, _access = split_item(item)
+            out[name] = secret
+        return out
+
+    def _reconcile(self):
+        """Note new passwords; end the sessions of accounts whose password or access changed."""
+        before = dict(self.ages._seen)
+        after = self.ages.reconcile(self._secrets())
+        accesses = {s["user"]: s["access"] for s in self.sessions.sessions()}
+        for user in accesses:
+            account = self.account(user)
+            if account is None or account.access != accesses[user] or \
+                    before.get(user) != after.get(user):
+                # As the manual has it after the first login: a new password, a new session.
+                self.sessions.close_user(user, "password or access changed")
+
+    def days_left(self, name):
+        """Days before the password of `name` must be changed; None when it has no age."""
+        set_at = self.ages.set_at(name)
+        if set_at is None:
+            return None
+        return policy.days_left(set_at, self._now(), self.setting("auth.password_validity"))
+
+    def must_change(self, name):
+        """True when `name` must set a new password before anything else: the first-access
+        admin password, or a password past auth.password_validity days."""
+        if name == "admin" and not self.admin_password_set():
+            return True
+        left = self.days_left(name)
+        return left is not None and left <= 0
 
     def admin_password_set(self):
         """False while the admin password is still the board's first-access one."""
@@ -52,10 +112,13 @@ class Accounts(Feature):
         return (account.access if account is not None else None), why
 
     async def apply(self, changed):
-        """Accounts are read at each login: nothing to restart."""
+        """Accounts are read at each login; a changed password or access ends its sessions."""
+        self._reconcile()
 
     def operations(self):
-        return {"accounts.reset": self._reset}
+        ops = AccountOps(self).table()
+        ops["accounts.reset"] = self._reset
+        return ops
 
     async def _reset(self, args, caller):
         """Admin password and user table back to the board's defaults, logged."""
@@ -67,7 +130,8 @@ class Accounts(Feature):
     def status(self):
         users = self.setting("auth.users")
         return {"admin_password_set": self.admin_password_set(),
-                "users": [item.split(":")[0] for item in users], "logins": self.guard.status()}
+                "users": [item.split(":")[0] for item in users], "logins": self.guard.status(),
+                "sessions": self.sessions.status()}
 
 
 class _Account:

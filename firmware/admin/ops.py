@@ -4,6 +4,8 @@ reset), and the dispatcher that finds any feature's operation by name.
     op              args                                   result
     status          -                                      the card's snapshot
     config.get      keys (empty: all)                      {key: value}, secrets masked
+    config.rows     -                                      [{key, feature, kind, limit, label,
+                                                            doc, default, value}] for pages
     config.set      assignments ["key=value", ...]         {"changed": [...], "restart": [...],
                                                             "not_applied": {feature: why},
                                                             "not_running": {feature: why}}
@@ -37,6 +39,7 @@ class CardOps:
     def __init__(self, card):
         self.card = card
         self.own = {"status": self.status, "config.get": self.config_get,
+                    "config.rows": self.config_rows,
                     "config.set": self.config_set, "config.backup": self.config_backup,
                     "config.restore": self.config_restore, "config.reset": self.config_reset,
                     "card.restart": self.card_restart}
@@ -70,6 +73,26 @@ class CardOps:
             raise OpError("unknown setting(s): %s (see: opennmc config keys)"
                           % ", ".join(unknown), detail={k: "unknown setting" for k in unknown})
         return {k: public[k] for k in (keys or sorted(public))}
+
+    async def config_rows(self, args, caller):
+        """Every setting's row (the feature that owns it, kind, limit, label, description) and
+        its value, secrets masked: what a configuration page is drawn from."""
+        owners = {}
+        for feature in self.card.features():
+            for row in feature.SETTINGS:
+                owners[row.key] = (feature.name, feature.title)
+        public = self.card.config.public_dict()
+        out = []
+        for key in self.card.config.schema.keys():
+            row = self.card.config.schema.row(key)
+            name, title = owners.get(key, ("system", "System"))
+            limit = row.limit
+            out.append({"key": key, "feature": name, "title": title, "kind": row.kind,
+                        "limit": list(limit) if isinstance(limit, tuple) else limit,
+                        "default": self.card.config.default(key) if not row.secret else "",
+                        "label": row.label, "doc": row.doc, "restart": row.restart,
+                        "secret": row.secret, "value": public[key]})
+        return out
 
     async def config_set(self, args, caller):
         items = args.get("assignments")

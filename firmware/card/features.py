@@ -12,6 +12,7 @@ from firmware.card import settings as card_settings
 from firmware.clock.feature import Time
 from firmware.console.feature import Console
 from firmware.events.feature import Events
+from firmware.http.feature import Web
 from firmware.logs.feature import Logs
 from firmware.nut.feature import Nut
 from firmware.settings.schema import Schema
@@ -25,6 +26,7 @@ FEATURES = (
     Accounts,    # the admin password and the users
     Ups,         # the poller: owns the serial line, the only writer of UPS data
     Nut,         # NUT network server
+    Web,         # web UI and JSON API (HTTP, HTTPS)
     Snmp,        # SNMP agent (v1, v2c, v3) and traps
     Console,     # configuration console: SSH and the serial line
     Admin,       # management operations on the local socket

@@ -253,6 +253,10 @@ CARD = {
     "login.refused": ("W", "Login of {user} from {address} via {via} refused: {reason}"),
     "account.locked": ("W", "Admin or User account locked: {user} for {minutes} min"),
     "address.blocked": ("W", "Logins from {address} blocked for {minutes} min"),
+    # Login sessions (firmware/accounts/sessions.py): the manual's "New Admin or User session
+    # opened." (§15.8) with who and from where; the end of a session says why.
+    "session.opened": ("I", "New Admin or User session opened: {user} from {address} via {via}"),
+    "session.ended": ("I", "Session of {user} from {address} via {via} closed: {reason}"),
     # Configuration console sessions (SSH, serial); the opening is the manual's "New Admin or
     # User session opened." (§15.8.2), with who, how and from where.
     "console.session.opened": ("I", "New Admin or User session opened: {user} via {via} from "

@@ -3,7 +3,9 @@
 from firmware.card.feature import Feature
 from firmware.platform import compat
 from firmware.ups import settings
+from firmware.ups.ops import UpsOps
 from firmware.ups.poller import Poller
+from firmware.ups.trace import FrameTrace
 
 
 class Ups(Feature):
@@ -25,7 +27,10 @@ class Ups(Feature):
 
     async def start(self):
         # OSError (no such device, in use) or ValueError: the card reports it and retries.
-        self.transport = self.card.board.open_serial(self.serial_path, self.config)
+        # Traced so the serial debug page can show the frames (off until asked: upsdebug.set).
+        clock = self.card.clock
+        self.transport = FrameTrace(self.card.board.open_serial(self.serial_path, self.config),
+                                    now=clock.now if clock is not None else None)
         self.poller = Poller(self.config, self.card.state, self.card.bus, self.transport)
         self.card.ups.attach(self.poller)
         self._task = compat.create_task(self.poller.run())
@@ -50,6 +55,9 @@ class Ups(Feature):
     async def apply(self, changed):
         """Every poll.* and serial.* setting applies to the running poller."""
         self.poller.configure(self.config)
+
+    def operations(self):
+        return UpsOps(self).table()
 
     def status(self):
         out = self.poller.status() if self.poller is not None else {"detected": False}

@@ -55,12 +55,12 @@ def test_set_is_live_validated_and_logged(card):
 
 
 def test_backup_holds_no_plain_secret_and_tampered_restore_changes_nothing(card, tmp_path):
-    cli_ok(card, "config", "set", "auth.admin_password=Adm1n-Secret",
+    cli_ok(card, "config", "set", "auth.admin_password=Adm1n#Secret",
            "nut.users=mon:Nut-Pw-42:secondary", "system.location=Hall B")
     backup = tmp_path / "backup.json"
     cli_ok(card, "config", "backup", str(backup))
     text = backup.read_text()
-    for secret in ("Adm1n-Secret", "Nut-Pw-42"):
+    for secret in ("Adm1n#Secret", "Nut-Pw-42"):
         assert secret not in text
     assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
     header, settings = config_store.parse(text)
@@ -109,7 +109,7 @@ def test_backup_holds_no_plain_secret_and_tampered_restore_changes_nothing(card,
 
 
 def test_reset_accounts_and_factory(card):
-    cli_ok(card, "config", "set", "auth.admin_password=Adm1n-Secret", "system.name=Room 7")
+    cli_ok(card, "config", "set", "auth.admin_password=Adm1n#Secret", "system.name=Room 7")
     cli_ok(card, "config", "reset", "--accounts")
     assert cli_json(card, "config", "get", "auth.admin_password")["auth.admin_password"] == ""
     assert cli_json(card, "config", "get", "system.name")["system.name"] == "Room 7"

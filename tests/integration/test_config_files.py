@@ -28,7 +28,7 @@ SCHEMA = Schema(list(features.schema().rows.values()) + [
     Row("mail.community", "secret", "public", 32, "A community"),
 ])
 SECRETS = {"mail.password": "Mail-Pw-3141", "mail.community": "ro-Comm-1618"}
-LOGINS = {"auth.admin_password": "Admin-Pw-5772", "auth.users": ["ops:Ops-Pw-6931:write"]}
+LOGINS = {"auth.admin_password": "Admin#Pw#5772", "auth.users": ["ops:Ops#Pw#69310:write"]}
 SIM_PORTS = {"nut.port": 3493}
 
 SAVE_TWICE = """
@@ -113,7 +113,7 @@ def test_backup_file_holds_no_plain_secret(tmp_path):
         target = tmp_path / name
         if not target.exists():
             continue
-        for plain in list(SECRETS.values()) + ["Admin-Pw-5772", "Ops-Pw-6931"]:
+        for plain in list(SECRETS.values()) + ["Admin#Pw#5772", "Ops#Pw#69310"]:
             found = subprocess.run([grep, "-c", "-F", plain, str(target)],
                                    capture_output=True, text=True, timeout=60)
             assert found.returncode == 1, "%s found in %s" % (plain, name)
@@ -170,7 +170,7 @@ def test_restore_on_another_card_keeps_its_own_secrets(tmp_path):
     assert reread.get("poll.rate") == 8 and reread.get("time.zone") == 5.5
     assert reread.get("nut.bind") == "10.1.2.3"
     assert reread.get("mail.password") == "b-own-secret"
-    assert user_access(reread, "ops", "Ops-Pw-6931") == "write"
+    assert user_access(reread, "ops", "Ops#Pw#69310") == "write"
 
 
 def test_restore_of_a_bad_upload_changes_nothing_on_disk(tmp_path):

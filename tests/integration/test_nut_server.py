@@ -349,9 +349,9 @@ def test_card_admin_account_and_its_password_change():
                                      "first-access one"), refused
         assert card.bus.recent[-1]["code"] == "login.refused"
         assert await login("wrong") == ["ERR ACCESS-DENIED wrong user name or password"]
-        card.config.update({"auth.admin_password": "Another-Admin-Pw1"})
+        card.config.update({"auth.admin_password": "Another#Admin#Pw1"})
         await card.settled()
         assert (await login("4E4D43"))[0].startswith("ERR ACCESS-DENIED")
-        assert await login("Another-Admin-Pw1") == ["OK PRIMARY-GRANTED"]
+        assert await login("Another#Admin#Pw1") == ["OK PRIMARY-GRANTED"]
         await card.stop()
     run(main())

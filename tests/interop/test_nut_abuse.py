@@ -87,8 +87,8 @@ def test_the_first_access_password_opens_nothing_over_nut(card):
                             "is still the first-access one") for t in texts(card))
     assert card.sim.state()["commands_done"] == []
     # Once the admin password is set, the admin account works.
-    assert cli(card, "config", "set", "auth.admin_password=Card-Admin-Pw9").returncode == 0
-    out = subprocess.run([upscmd, "-u", "admin", "-p", "Card-Admin-Pw9",
+    assert cli(card, "config", "set", "auth.admin_password=Card#Admin#Pw9").returncode == 0
+    out = subprocess.run([upscmd, "-u", "admin", "-p", "Card#Admin#Pw9",
                           "ups@" + card.nut_address, "test.battery.start"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out

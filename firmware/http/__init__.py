@@ -1,0 +1,1 @@
+"""The web interface: HTTP(S) server, JSON API under /api/v1 and the static UI (web/dist)."""
