@@ -2,10 +2,12 @@
 # "Flash" the opennmc firmware onto a board.
 #
 #   ./flash.sh sim [--profile NAME] [--baud N] [--data-dir DIR] [--control HOST:PORT] [--nut-port N]
+#                  [--ssh-port N]
 #       Runs the card here: the UPS simulator on a pseudo-terminal and the firmware reading it,
 #       both in the foreground until Ctrl-C (or SIGTERM), which stops both cleanly.
 #       Defaults: netys-rt, 9600 baud, .sim-data; the simulator's control port and the card's
-#       NUT port are their own defaults unless given (--nut-port 0 = any free port).
+#       NUT and SSH ports are their own defaults unless given (0 = any free port). The card's
+#       serial console is a pseudo-terminal linked at DIR/console.tty.
 #   ./flash.sh pi HOST        (not yet supported)
 #   ./flash.sh esp32 PORT     (not yet supported)
 set -euo pipefail
@@ -15,7 +17,7 @@ cd "$ROOT"
 PY="${PYTHON:-python3}"
 
 usage() {
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -33,6 +35,21 @@ ensure_venv() {  # .venv with the project and the simulator; reinstall only if p
         .venv/bin/python -m pip install -q -e '.[sim]'
         echo "$want" > .venv/.stamp-sim
     fi
+}
+
+build_web() {  # web/dist: install the locked npm packages when they changed, then bundle the UI
+    if ! command -v npm >/dev/null; then
+        echo "flash.sh: npm is missing (Debian package nodejs): the web UI is not built" >&2
+        return 0
+    fi
+    local want
+    want="$(sha256sum web/package-lock.json | cut -d' ' -f1)"
+    if [ "$(cat web/node_modules/.stamp-npm 2>/dev/null)" != "$want" ]; then
+        echo "flash.sh: installing the web UI's npm packages (first run only)"
+        (cd web && npm ci --no-audit --no-fund --loglevel=error) || return 1
+        echo "$want" > web/node_modules/.stamp-npm
+    fi
+    (cd web && node build.mjs >/dev/null) || { echo "flash.sh: web UI build failed" >&2; return 1; }
 }
 
 wait_ready() {  # wait_ready LOG PATTERN PID: the line of LOG matching PATTERN, or fail
@@ -64,11 +81,13 @@ flash_sim() {
             --data-dir) data_dir=${2:?--data-dir needs a folder}; shift 2 ;;
             --control) sim_opts+=(--control "${2:?--control needs HOST:PORT}"); shift 2 ;;
             --nut-port) card_opts+=(--set "nut.port=${2:?--nut-port needs a port}"); shift 2 ;;
+            --ssh-port) card_opts+=(--set "ssh.port=${2:?--ssh-port needs a port}"); shift 2 ;;
             -h|--help) usage ;;
             *) echo "flash.sh: unknown option $1" >&2; usage ;;
         esac
     done
     ensure_venv
+    build_web
     mkdir -p "$data_dir"
     data_dir="$(cd "$data_dir" && pwd)"
     local link="$data_dir/ups.tty" sim_log="$data_dir/upssim.log" card_log="$data_dir/opennmc.log"
@@ -93,18 +112,32 @@ flash_sim() {
     card_pid=$!
     local card_ready
     card_ready=$(wait_ready "$card_log" "^opennmc ready" "$card_pid")
-    local nut upsc_host
+    local nut upsc_host ssh console
     nut=$(sed -n 's/.*nut=\([^ ]*\).*/\1/p' <<<"$card_ready")
+    local web mac first
+    web=$(sed -n 's/.*http=\([^ ]*\).*/\1/p' <<<"$card_ready")
+    mac=$(sed -n 's/^mac = "\(.*\)"/\1/p' board/sim/board.toml)
+    first=${mac//:/}
+    first=${first: -6}
     upsc_host=${nut%:3493}     # NUT's standard port needs no mention in upsc's argument
+    ssh=$(sed -n 's/.*ssh=\([^ ]*\).*/\1/p' <<<"$card_ready")
+    console=$(sed -n 's/.*console=\([^ ]*\).*/\1/p' <<<"$card_ready")
+    local ssh_try="" console_try=""
+    [ -n "$ssh" ] && ssh_try="try: ssh -p ${ssh##*:} admin@${ssh%:*}"
+    [ -n "$console" ] && console_try="try: .venv/bin/pyserial-miniterm --raw --eol CR $console"
     cat <<EOF
 
   opennmc is running on the simulated board (profile $profile, $baud baud)
 
+    web interface      http://${web:-not running (see $card_log)}/
     NUT server         ${nut:-not running (see $card_log)}    try: upsc ups@$upsc_host
+    SSH console        ${ssh:-not running (see $card_log)}    $ssh_try
+    serial console     ${console:-not running (see $card_log)}
+                       $console_try
     card status        .venv/bin/opennmc status --data-dir $data_dir
     simulator control  ${sim_ready##*control=}
                        try: .venv/bin/upssim ctl --control ${sim_ready##*control=} scenario mains-failure
-    admin password     the board's first-access password (see README.md)
+    admin password     $first (first access: MAC $mac; the web asks for a new password)
     logs               $card_log, $sim_log
 
   Ctrl-C stops both.
