@@ -58,22 +58,63 @@ class NutContext:
         self.describe = describe or (lambda: "Unavailable")  # the UPS description, now
         self.on_fsd = on_fsd                 # callback(session) when a primary sets FSD
         self.fixed = fixed or {}             # server-side variables (driver.name ...)
+        # Other features' words on the UPS (the shutdown manager's countdown and warning):
+        # fn() -> ({name: value}, [ups.status tokens], ups.alarm text or None).
+        self.annotations = []
         self.fsd = False
         self.sessions = []
         self.tracking = {}                   # id -> "PENDING" / "SUCCESS" / "ERR ..."
         self._tracking_order = []
         self._next_id = 1
 
+    def _notes(self):
+        """(extra variables, extra status tokens, extra alarm texts) of the annotations."""
+        extra, tokens, alarms = {}, [], []
+        for note in self.annotations:
+            values, words, alarm = note()
+            extra.update(values)
+            tokens.extend(words)
+            if alarm:
+                alarms.append(alarm)
+        return extra, tokens, alarms
+
+    def variable(self, name, notes=None):
+        """The protocol text of one variable, or None: ups.status with FSD when latched and the
+        annotations' tokens, ups.alarm with their texts."""
+        extra, tokens, alarms = notes if notes is not None else (
+            self._notes() if self.annotations else ({}, (), ()))
+        if name == "ups.status":
+            words = self.state.get(name, "").split()
+            words += [t for t in tokens if t not in words]
+            if alarms and "ALARM" not in words:
+                words.append("ALARM")
+            if self.fsd:
+                words.insert(0, "FSD")
+            return format_value(" ".join(words)) if words else None
+        if name == "ups.alarm":
+            texts = [self.state.get(name)] if self.state.get(name) else []
+            texts += alarms
+            return format_value("; ".join(texts)) if texts else None
+        value = extra.get(name)
+        if value is None:
+            value = self.state.get(name)
+        if value is None:
+            value = self.fixed.get(name)
+        return None if value is None else format_value(value)
+
     def variables(self):
-        """name -> protocol text of every variable, ups.status with FSD when latched."""
+        """name -> protocol text of every variable (as variable() gives each)."""
+        notes = self._notes() if self.annotations else ({}, (), ())
+        names = set(self.fixed)
+        names.update(self.state.values())
+        names.update(notes[0])
+        if notes[2]:
+            names.add("ups.alarm")
         out = {}
-        for k, v in self.fixed.items():
-            out[k] = format_value(v)
-        for k, v in self.state.values().items():
-            out[k] = format_value(v)
-        if self.fsd:
-            status = out.get("ups.status", "")
-            out["ups.status"] = ("FSD " + status).strip()
+        for name in names:
+            text = self.variable(name, notes)
+            if text is not None:
+                out[name] = text
         return out
 
     def logins(self):
@@ -264,11 +305,11 @@ class NutSession:
             raw = self.ctx.state.get(name, self.ctx.fixed.get(name))
             return ["DESC %s %s %s" % (UPS_NAME, name, quote(describe_var(name, raw)[1]))]
         self._fresh()
-        variables = self.ctx.variables()
-        if name not in variables:
+        text = self.ctx.variable(name)
+        if text is None:
             raise ProtocolError("VAR-NOT-SUPPORTED")
         if sub == "VAR":
-            return ["VAR %s %s %s" % (UPS_NAME, name, quote(variables[name]))]
+            return ["VAR %s %s %s" % (UPS_NAME, name, quote(text))]
         raw = self.ctx.state.get(name, self.ctx.fixed.get(name))
         return ["TYPE %s %s %s" % (UPS_NAME, name, describe_var(name, raw)[0])]
 

@@ -6,7 +6,9 @@ Frame layout (see nut_protocol for the words):
     card -> client   <reply line>\\n ...          one reply (or one BEGIN/END LIST block) per line
 
 Limits that bound what one client can cost: max_clients connections and max_per_address from
-one address (one more gets ERR ACCESS-DENIED and is closed), idle_timeout_s seconds without a
+one address (one more gets ERR ACCESS-DENIED and is closed; but when the server is full, the
+connection that has not logged in and was quiet longest makes room first: a logged-in upsmon is
+never dropped for an idle stranger), idle_timeout_s seconds without a
 request closes a connection, a line must be complete LINE_TIMEOUT_S after its first byte (a
 client trickling a byte at a time is closed too), MAX_BAD_LINES malformed lines in a row close
 it, at most MAX_TRACKED_CALLS tracked instant commands wait per connection (more get
@@ -24,7 +26,15 @@ from firmware.nut.protocol import MAX_LINE, NutSession
 MAX_BAD_LINES = 10
 READ_CHUNK = 256
 LINE_TIMEOUT_S = 10.0
+WRITE_BUFFER = 64 * 1024     # replies queued for a client before the server waits for it
 MAX_TRACKED_CALLS = 4
+
+
+def _printable(line):
+    """No control character but tab (str.isprintable is the fast path on CPython)."""
+    if getattr(line, "isprintable", None) is not None and line.isprintable():
+        return True
+    return not any(ord(c) < 32 and c != "\t" for c in line)
 
 
 def _error_code(exc):
@@ -51,9 +61,12 @@ class NutServer:
         self._command = command
         self._server = None
         self._tasks = set()
+        self._writers = {}         # session -> its writer, to evict it
+        self._per_address = {}     # address -> open connections
         self.connections = 0
         self.refused = 0
         self.refused_per_address = 0
+        self.evicted = 0
         self.dropped = 0
         self.slow_lines = 0
         self.calls_refused = 0
@@ -66,15 +79,48 @@ class NutServer:
         sockets = getattr(self._server, "sockets", None)
         if sockets:  # CPython: learn the real port when 0 (ephemeral) was asked for
             self.port = sockets[0].getsockname()[1]
+        self._sweeper = compat.create_task(self._sweep())
         return self.port
 
     async def stop(self):
         if self._server is not None:
+            self._sweeper.cancel()
             self._server.close()
             for task in list(self._tasks):
                 task.cancel()
             await self._server.wait_closed()
             self._server = None
+
+    async def _sweep(self):
+        """Close idle connections and lines that take too long, all in one pass a fraction of a
+        second: the request path then waits on no timer of its own (it is the hot path)."""
+        while True:
+            await compat.sleep_ms(max(50, min(500, int(self.idle_timeout_s * 250))))
+            now = compat.ticks_ms()
+            for session in list(self.ctx.sessions):
+                if session.closing:
+                    continue
+                if session.line_started is not None and compat.ticks_diff(
+                        now, session.line_started) > LINE_TIMEOUT_S * 1000:
+                    self.slow_lines += 1
+                    reason = "ERR TIMEOUT line not complete within %g s" % LINE_TIMEOUT_S
+                elif compat.ticks_diff(now, session.last_seen) > self.idle_timeout_s * 1000:
+                    reason = "ERR TIMEOUT idle connection closed"
+                else:
+                    continue
+                self.dropped += 1
+                self._close(session, reason)
+
+    def _close(self, session, reason):
+        """End a connection from outside its own task: a last ERR line, then the socket."""
+        session.closing = True
+        writer = self._writers.get(session)
+        if writer is not None:
+            try:
+                writer.write((reason + "\n").encode())
+                writer.close()
+            except Exception:  # already gone
+                pass
 
     def status(self):
         return {
@@ -86,6 +132,7 @@ class NutServer:
             "connections": self.connections,
             "refused": self.refused,
             "refused_per_address": self.refused_per_address,
+            "evicted": self.evicted,
             "dropped": self.dropped,
             "slow_lines": self.slow_lines,
             "calls_refused": self.calls_refused,
@@ -113,28 +160,54 @@ class NutServer:
                 writer.close()
                 if hasattr(writer, "wait_closed"):
                     await writer.wait_closed()
-            except Exception:
+            except (Exception, asyncio.CancelledError):  # closing at stop(): it is over anyway
                 pass
 
     async def _serve_session(self, reader, writer):
         peer = writer.get_extra_info("peername")
         address = peer[0] if isinstance(peer, (tuple, list)) and peer else str(peer)
-        if len(self.ctx.sessions) >= self.max_clients:
-            self.refused += 1
-            await self._send(writer, ["ERR ACCESS-DENIED too many connections"])
-            return
-        if sum(1 for s in self.ctx.sessions if s.address == address) >= self.max_per_address:
+        if self._per_address.get(address, 0) >= self.max_per_address:
             self.refused_per_address += 1
             await self._send(writer, ["ERR ACCESS-DENIED too many connections from %s"
                                       % address])
             return
+        if len(self.ctx.sessions) >= self.max_clients and not self._evict_a_stranger():
+            self.refused += 1
+            await self._send(writer, ["ERR ACCESS-DENIED too many connections"])
+            return
         self.connections += 1
         session = NutSession(self.ctx, address)
+        session.last_seen = compat.ticks_ms()
+        session.line_started = None    # ticks_ms of the first byte of an incomplete line
         self.ctx.sessions.append(session)
+        self._writers[session] = writer
+        self._per_address[address] = self._per_address.get(address, 0) + 1
         try:
             await self._loop(session, reader, writer)
         finally:
             self.ctx.sessions.remove(session)
+            self._writers.pop(session, None)
+            left = self._per_address.get(address, 1) - 1
+            if left:
+                self._per_address[address] = left
+            else:
+                self._per_address.pop(address, None)
+
+    def _evict_a_stranger(self):
+        """Close the connection that has not logged in and was quiet longest; False if none."""
+        now = compat.ticks_ms()
+        victim = None
+        for session in self.ctx.sessions:
+            if session.user is None and session.login is None and not session.closing and \
+                    (victim is None or compat.ticks_diff(now, session.last_seen)
+                     > compat.ticks_diff(now, victim.last_seen)):
+                victim = session
+        writer = self._writers.get(victim)
+        if writer is None:
+            return False
+        self.evicted += 1
+        self._close(victim, "ERR ACCESS-DENIED server full: connection closed for a login")
+        return True
 
     async def _read(self, reader):
         return await reader.read(READ_CHUNK)
@@ -142,28 +215,13 @@ class NutServer:
     async def _loop(self, session, reader, writer):
         buf = b""
         bad = 0
-        line_started = None        # ticks_ms of the first byte of an incomplete line
         while not session.closing:
-            wait_s = self.idle_timeout_s
-            if line_started is not None:
-                left_ms = LINE_TIMEOUT_S * 1000 - compat.ticks_diff(compat.ticks_ms(),
-                                                                     line_started)
-                wait_s = max(0, min(wait_s, left_ms / 1000))
-            try:
-                chunk = await asyncio.wait_for(self._read(reader), wait_s)
-            except asyncio.TimeoutError:
-                self.dropped += 1
-                if line_started is not None:
-                    self.slow_lines += 1
-                    await self._send(writer, ["ERR TIMEOUT line not complete within %g s"
-                                              % LINE_TIMEOUT_S])
-                else:
-                    await self._send(writer, ["ERR TIMEOUT idle connection closed"])
-                return
+            chunk = await self._read(reader)   # the sweeper closes idle or slow connections
             if not chunk:
                 return
+            session.last_seen = compat.ticks_ms()
             if not buf:
-                line_started = compat.ticks_ms()
+                session.line_started = session.last_seen
             buf += chunk
             while not session.closing:
                 end = buf.find(b"\n")
@@ -183,7 +241,7 @@ class NutServer:
             if len(buf) > MAX_LINE:
                 return await self._too_long(writer)
             if not buf:
-                line_started = None
+                session.line_started = None
 
     async def _too_long(self, writer):
         # Why close: the rest of an over-long line cannot be told from a new request.
@@ -198,7 +256,7 @@ class NutServer:
             line = raw.decode()
         except UnicodeError:
             return ["ERR INVALID-ARGUMENT"], False
-        if any(ord(c) < 32 and c != "\t" for c in line):
+        if not _printable(line):
             return ["ERR INVALID-ARGUMENT"], False
         reply = session.handle(line)
         if isinstance(reply, nut_protocol.Check):
@@ -248,8 +306,11 @@ class NutServer:
         if not lines:
             return True
         writer.write(("\n".join(lines) + "\n").encode())
+        transport = getattr(writer, "transport", None)
+        if transport is not None and transport.get_write_buffer_size() < WRITE_BUFFER:
+            return True            # the reply is on its way: no need to wait for the client
         try:
-            await asyncio.wait_for(self._drain(writer), self.idle_timeout_s)
+            await compat.wait_for(self._drain(writer), self.idle_timeout_s)
         except (asyncio.TimeoutError, OSError):
             self.dropped += 1
             return False

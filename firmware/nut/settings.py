@@ -10,7 +10,9 @@ ROWS = (
     Row("nut.port", "int", 3493, PORTS, "NUT network server port; 0 = any free port"),
     Row("nut.bind", "host", "0.0.0.0", 64,
         "Address the NUT server listens on (0.0.0.0 = every IPv4 address)"),
-    Row("nut.max_clients", "int", 64, (1, 1024), "Simultaneous NUT connections"),
+    # NET VISION serves 250 shutdown clients, APC's card 50; NUT's upsd 1024 by default.
+    Row("nut.max_clients", "int", 1024, (1, 4096),
+        "Simultaneous NUT connections; when full, a connection that has not logged in makes room"),
     Row("nut.max_per_address", "int", 16, (1, 1024),
         "Simultaneous NUT connections from one address"),
     Row("nut.idle_timeout", "int", 600, (10, 86400), "Seconds before an idle NUT client is closed"),

@@ -263,26 +263,39 @@ def test_binary_garbage_gets_errors_then_close():
     run(main())
 
 
-def test_hundreds_of_idle_connections_are_bounded():
+def test_a_full_server_closes_strangers_never_logged_in_clients():
     async def main():
-        srv, _ = _server(max_clients=40, max_per_address=64)
+        srv, _ = _server(max_clients=40, max_per_address=1000)
         port = await srv.start()
-        clients = [await Client.open(port) for _ in range(300)]
-        refused = 0
-        for c in clients[40:]:
-            assert (await c.line()) == "ERR ACCESS-DENIED too many connections"
-            assert await c.closed_by_server()
-            refused += 1
+        logged = []
+        for _ in range(10):
+            c = await Client.open(port)
+            await c.ask("USERNAME mon")
+            await c.ask("PASSWORD monpw")
+            assert await c.ask("LOGIN ups") == ["OK"]
+            logged.append(c)
+        strangers = [await Client.open(port) for _ in range(30)]
         await _until(lambda: srv.status()["sessions"] == 40, "40 sessions")
-        assert srv.status()["refused"] == refused == 260
-        assert await clients[0].ask("LIST UPS", 3) == ["BEGIN LIST UPS", 'UPS ups "Unavailable"',
-                                                       "END LIST UPS"]
-        for c in clients[:40]:
-            c.close()
-        await _until(lambda: srv.status()["sessions"] == 0, "every session to end")
+        # 300 more idle strangers: each one makes room by closing the quietest stranger.
+        newcomers = [await Client.open(port) for _ in range(300)]
+        for c in strangers:
+            assert (await c.line()).startswith("ERR ACCESS-DENIED server full")
+            assert await c.closed_by_server()
+        await _until(lambda: srv.status()["sessions"] <= 40, "at most 40 sessions")
+        assert srv.status()["evicted"] == 300 and srv.status()["refused"] == 0
+        for c in logged:                        # nobody logged in was dropped for them
+            assert await c.ask("GET VAR ups battery.charge") == ['VAR ups battery.charge "100"']
+        assert await newcomers[-1].ask("NETVER") == ["1.3"]
+        # When everyone is logged in there is no stranger to close: a newcomer is refused.
+        for c in newcomers[-30:]:
+            await c.ask("USERNAME mon")
+            await c.ask("PASSWORD monpw")
+            assert await c.ask("LOGIN ups") == ["OK"]
         late = await Client.open(port)
-        assert await late.ask("NETVER") == ["1.3"]
-        late.close()
+        assert (await late.line()) == "ERR ACCESS-DENIED too many connections"
+        assert srv.status()["refused"] == 1
+        for c in logged + newcomers[-30:] + [late]:
+            c.close()
         await srv.stop()
     run(main())
 

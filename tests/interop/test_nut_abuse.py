@@ -142,7 +142,8 @@ def test_a_flood_of_tracked_commands_is_bounded(card):
     assert 1 <= len(accepted) <= 8, len(accepted)
     wait_until(lambda: card.status()["nut"]["commands_run"] +
                card.status()["nut"]["commands_failed"] == len(accepted), "the accepted commands")
-    assert len(card.sim.state()["commands_done"]) <= len(accepted)
+    # Each accepted command is one write to the UPS (retried at most twice when unanswered).
+    assert len(card.sim.state()["commands_done"]) <= 3 * len(accepted)
     c.close()
 
 
@@ -158,8 +159,11 @@ def test_unknown_names_cost_as_much_as_known_ones():
         asyncio.run(guard.login(name, "wrong", "192.0.2.1", "nut", accounts.get))
         return time.perf_counter() - start
 
-    known = statistics.median(timed("ops") for _ in range(40))
-    unknown = statistics.median(timed("nobody-%d" % i) for i in range(40))
+    known, unknown = [], []
+    for i in range(40):                  # interleaved, so a busy machine slows both alike
+        known.append(timed("ops"))
+        unknown.append(timed("nobody-%d" % i))
+    known, unknown = statistics.median(known), statistics.median(unknown)
     assert unknown > 0.5 * known and known > 0.5 * unknown, (known, unknown)
     assert passwords.parse_hash(guard._dummy_secret())[0] == passwords.ITERATIONS
 

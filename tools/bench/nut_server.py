@@ -1,93 +1,207 @@
-"""Benchmark of the NUT server: request rate, LIST VAR time, login cost and memory per connection.
+"""Benchmark of the card's NUT server beside NUT's own upsd, serving the same variables (JSON out).
 
-    python -m tools.bench.nut_server      # prints one JSON document
+    python -m tools.bench.nut_server [--clients 1000] [--requests 3000]
 
-Runs the real server on an ephemeral port with a hand-filled UpsState of about 60 variables (a
-three-phase UPS) and real TCP clients in the same event loop.
+Both servers run as their own processes on loopback: the card (`opennmc run`) reading the UPS
+simulator, and upsd with a dummy-ups driver serving the variables the card serves (from upsc).
+For each: GET VAR rate on one connection, LIST VAR time, and with N clients connected from N
+loopback addresses (127.0.0.x, as N hosts would) the time from FSD until every client has read
+it in ups.status, the server's memory per connection, and whether a legitimate upsc still gets
+its answer. Ratios are card / upsd (rate: higher is better; times and memory: lower is better).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
-import resource
+import os
+import shutil
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from firmware.nut import users
-from firmware.nut.protocol import NutContext
-from firmware.nut.server import NutServer
-from firmware.state.ups import UpsState
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
+from tests.cardharness import start_card  # noqa: E402
+from tests.simharness import start_sim  # noqa: E402
 
-def _state() -> UpsState:
-    state = UpsState()
-    state.begin()
-    state.set("ups.status", "OL CHRG")
-    state.set("ups.model", "MASTERYS 3/3 UPS")
-    for phase in ("L1", "L2", "L3"):
-        for kind, value in (("voltage", 230.1), ("current", 12.5), ("realpower", 2875),
-                            ("power", 2990), ("load", 35)):
-            state.set("output.%s.%s" % (phase, kind), value)
-            state.set("input.%s.%s" % (phase, kind), value)
-            state.set("input.bypass.%s.%s" % (phase, kind), value)
-    for i in range(10):
-        state.set("battery.extra.%d" % i, i * 1.5)
-    state.commit()
-    return state
+USER, PASSWORD = "bench", "Bench-Pw-2718"
 
 
-async def _line(reader: asyncio.StreamReader) -> bytes:
-    return await reader.readline()
+def nut_program(name: str) -> str:
+    for folder in ("/lib/nut", "/usr/lib/nut", "/usr/sbin", "/sbin"):
+        if os.access(os.path.join(folder, name), os.X_OK):
+            return os.path.join(folder, name)
+    raise SystemExit(f"{name} not found: install nut-server (tools/ci-packages.txt)")
 
 
-async def main() -> dict:
-    accounts = users.parse_users(users.check_users(["bench:bench-pw:primary"]))
-    ctx = NutContext(_state(), find_user=accounts.get)
-    server = NutServer(ctx, 0, "127.0.0.1", max_clients=1024)
-    port = await server.start()
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class Upsd:
+    """NUT's upsd with a dummy-ups driver, on a free loopback port."""
+
+    def __init__(self, folder: Path, variables: dict[str, str]) -> None:
+        self.folder = folder
+        (folder / "ups.dev").write_text("".join(f"{k}: {v}\n" for k, v in variables.items()
+                                                if not k.startswith("driver.")))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        files = {"ups.conf": "[ups]\n driver = dummy-ups\n port = ups.dev\n desc = \"bench\"\n",
+                 "upsd.conf": f"LISTEN 127.0.0.1 {self.port}\nMAXCONN 4096\n",
+                 "upsd.users": f"[{USER}]\n password = {PASSWORD}\n upsmon primary\n",
+                 "nut.conf": "MODE=standalone\n"}
+        for name, text in files.items():
+            (folder / name).write_text(text)
+            os.chmod(folder / name, 0o640)
+        env = dict(os.environ, NUT_CONFPATH=str(folder), NUT_STATEPATH=str(folder),
+                   NUT_ALTPIDPATH=str(folder))
+        self.driver = subprocess.Popen([nut_program("dummy-ups"), "-a", "ups", "-u", "root", "-F"],
+                                       env=env, cwd=folder, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+        time.sleep(0.5)      # the driver's socket must exist before upsd starts (no event to wait)
+        self.proc = subprocess.Popen([nut_program("upsd"), "-F", "-u", "root"], env=env,
+                                     cwd=folder, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if ask(self.port, "GET VAR ups ups.status").startswith("VAR"):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise SystemExit("upsd did not answer")
+
+    def stop(self) -> None:
+        for p in (self.proc, self.driver):
+            p.terminate()
+            p.wait(10)
+
+
+def ask(port: int, line: str) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(line.encode() + b"\n")
+        return s.makefile().readline().strip()
+
+
+async def rate(port: int, n: int) -> float:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-
-    n = 3000
-    t0 = time.perf_counter()
+    start = time.perf_counter()
     for _ in range(n):
         writer.write(b"GET VAR ups ups.status\n")
-        await _line(reader)
-    get_rate = n / (time.perf_counter() - t0)
-
-    list_ms = []
-    for _ in range(200):
-        t = time.perf_counter()
-        writer.write(b"LIST VAR ups\n")
-        while not (await _line(reader)).startswith(b"END LIST"):
-            pass
-        list_ms.append((time.perf_counter() - t) * 1000)
-
-    t = time.perf_counter()
-    for line in (b"USERNAME bench\n", b"PASSWORD bench-pw\n", b"LOGIN ups\n"):
-        writer.write(line)
-        await _line(reader)
-    login_ms = (time.perf_counter() - t) * 1000
-
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(500)]
-    while server.status()["sessions"] < 501:
-        await asyncio.sleep(0.01)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    for _, w in idle:
-        w.close()
+        await reader.readline()
+    elapsed = time.perf_counter() - start
     writer.close()
-    await server.stop()
-    return {
-        "variables": len(server.ctx.variables()),
-        "get_var_per_s_one_connection": round(get_rate),
-        "list_var_ms": {"median": round(statistics.median(list_ms), 3),
-                        "p95": round(sorted(list_ms)[int(len(list_ms) * 0.95)], 3)},
-        "login_ms_pbkdf2_2000": round(login_ms, 2),
-        # Both ends of 500 connections live in this process: an upper bound for the server side.
-        "max_rss_kib_per_idle_connection_pair": round((after - before) / 500, 2),
+    return n / elapsed
+
+
+async def list_var_ms(port: int, rounds: int = 100) -> float:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        writer.write(b"LIST VAR ups\n")
+        while not (await reader.readline()).startswith(b"END LIST"):
+            pass
+        times.append((time.perf_counter() - start) * 1000)
+    writer.close()
+    return statistics.median(times)
+
+
+async def crowd(port: int, clients: int, pid: int, set_fsd) -> dict:
+    """N logged-in clients from N loopback addresses; FSD; time until all read it."""
+    before = rss_kib(pid)
+    conns = []
+    for i in range(clients):
+        host = "127.0.%d.%d" % (1 + i // 250, 1 + i % 250)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(host, 0))
+        for line in (f"USERNAME {USER}", f"PASSWORD {PASSWORD}", "LOGIN ups"):
+            writer.write(line.encode() + b"\n")
+        conns.append((reader, writer))
+    for reader, _w in conns:
+        for _ in range(3):
+            await reader.readline()
+    connected = rss_kib(pid)
+    upsc_ok = await asyncio.to_thread(ask, port, "GET VAR ups ups.status")
+    await asyncio.to_thread(set_fsd)
+    start = time.perf_counter()
+
+    async def sees_fsd(reader, writer) -> None:
+        while True:
+            writer.write(b"GET VAR ups ups.status\n")
+            if b"FSD" in await reader.readline():
+                return
+
+    await asyncio.gather(*(sees_fsd(r, w) for r, w in conns))
+    fan_out_ms = (time.perf_counter() - start) * 1000
+    for _r, writer in conns:
+        writer.close()
+    return {"fsd_fan_out_ms": round(fan_out_ms, 1),
+            "rss_kib_per_connection": round((connected - before) / clients, 2),
+            "upsc_answered_while_full": upsc_ok.startswith("VAR")}
+
+
+def set_fsd_by_client(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        f = s.makefile()
+        for line in (f"USERNAME {USER}", f"PASSWORD {PASSWORD}", "PRIMARY ups", "FSD ups"):
+            s.sendall(line.encode() + b"\n")
+            f.readline()
+
+
+def measure(port: int, pid: int, clients: int, requests: int) -> dict:
+    out = {"get_var_per_s": round(asyncio.run(rate(port, requests))),
+           "list_var_ms": round(asyncio.run(list_var_ms(port)), 3)}
+    out.update(asyncio.run(crowd(port, clients, pid, lambda: set_fsd_by_client(port))))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=3000)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="nutbench"))
+    try:
+        with start_sim(folder, profile="masterys-33", baud=57600) as sim, \
+                start_card(folder, serial=sim.link,
+                           sets=["poll.rate=0", "nut.max_clients=%d" % (args.clients + 16),
+                                 f"nut.users={USER}:{PASSWORD}:primary"]) as card:
+            card.wait_for(lambda s: not s["ups"]["stale"], what="UPS data")
+            variables = dict(line.split(": ", 1) for line in subprocess.run(
+                [shutil.which("upsc") or nut_program("upsc"), "ups@" + card.nut_address],
+                capture_output=True, text=True, timeout=30).stdout.splitlines() if ": " in line)
+            card_figures = measure(card.nut_port, card.proc.pid, args.clients, args.requests)
+            upsd = Upsd(folder / "upsd", variables) if (folder / "upsd").mkdir() is None \
+                else None
+            try:
+                upsd_figures = measure(upsd.port, upsd.proc.pid, args.clients, args.requests)
+            finally:
+                upsd.stop()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    ratios = {
+        "get_var_rate": round(card_figures["get_var_per_s"] / upsd_figures["get_var_per_s"], 2),
+        "list_var_time": round(card_figures["list_var_ms"] / upsd_figures["list_var_ms"], 2),
+        "fsd_fan_out_time": round(card_figures["fsd_fan_out_ms"] / upsd_figures["fsd_fan_out_ms"],
+                                  2),
     }
+    print(json.dumps({"variables": len(variables), "clients": args.clients,
+                      "card": card_figures, "upsd": upsd_figures, "card_over_upsd": ratios},
+                     indent=2))
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main()), indent=2))
+    main()
