@@ -25,5 +25,9 @@ package("firmware/console", files=("__init__.py", "settings.py", "feature.py", "
                                    "commands.py"))
 # The SNMP feature and its settings; the agent itself (UDP, pysnmp) is CPython's.
 package("firmware/snmp", files=("__init__.py", "settings.py", "feature.py"))
+# Who gets which notification, and when; the SMTP client and the sockets are CPython's.
+package("firmware/notify", files=("__init__.py", "settings.py", "filter.py", "outbox.py",
+                                  "mailtext.py", "mail.py", "rfc5424.py", "syslog.py", "wol.py",
+                                  "feature.py"))
 package("firmware/admin", files=("__init__.py", "args.py", "ops.py", "feature.py"))
 package("firmware/card")

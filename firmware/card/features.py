@@ -14,6 +14,7 @@ from firmware.console.feature import Console
 from firmware.events.feature import Events
 from firmware.http.feature import Web
 from firmware.logs.feature import Logs
+from firmware.notify.feature import Mail, Syslog, Wol
 from firmware.nut.feature import Nut
 from firmware.settings.schema import Schema
 from firmware.snmp.feature import Snmp
@@ -29,6 +30,7 @@ FEATURES = (
     Web,         # web UI and JSON API (HTTP, HTTPS)
     Snmp,        # SNMP agent (v1, v2c, v3) and traps
     Console,     # configuration console: SSH and the serial line
+    Mail, Syslog, Wol,   # notifications: e-mail, syslog, Wake-on-LAN (listen to the bus)
     Admin,       # management operations on the local socket
 )
 

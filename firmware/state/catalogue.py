@@ -233,6 +233,12 @@ CARD = {
     "mail.sent": ("I", "Mail sent"),
     "mail.test": ("I", "Mail send test"),
     "wol.sent": ("I", "Wake On LAN packet sent to clients"),
+    # Notifications (firmware/notify/): what the manual leaves unsaid. A notifier that gives
+    # messages up says so; a syslog outage is logged when it starts and when it ends.
+    "wol.failed": ("W", "Wake On LAN packet not sent: {error}"),
+    "syslog.failed": ("W", "Cannot send to syslog server {server}: {error}"),
+    "syslog.restored": ("I", "Syslog server {server} reachable again"),
+    "notify.dropped": ("W", "{notifier}: {count} {what} not sent ({reason})"),
     "radius.failed": ("W", "All RADIUS servers invalid or connection failed"),
     "setting.changed": ("I", "{setting} has been changed via {via} by {user}"),
     "setting.rejected": ("W", "{setting} stored value refused ({error}): default used"),
