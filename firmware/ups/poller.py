@@ -12,12 +12,14 @@ A cycle fails when a block cannot be read (the Master has retried already). Afte
 failed cycles the data is marked stale, "UPS communication lost" is published and detection runs
 again until the UPS answers; the first good cycle then publishes "UPS communication restored".
 Commands and cycles take the same lock, so a command never lands inside a cycle's transactions.
+Between two cycles the fast lane (firmware/ups/fastlane.py) reads the status and alarm blocks
+and starts the next cycle at once when one of their bits changed.
 """
 
 import asyncio
 
 from firmware.platform import compat
-from firmware.ups import decode, detect, maps, plausible, pollplan, snapshot
+from firmware.ups import decode, detect, fastlane, maps, plausible, pollplan, snapshot
 from firmware.state import bus as eventbus, catalogue
 from firmware.ups.commands import (ALWAYS_ALLOWED, CommandError, command_table, event_text,
                                    parse_overrides, utc_fields)
@@ -57,7 +59,8 @@ class Poller:
         self._cycle_ms = []
         self.plausible = plausible.Watch(bus)
         self.counters = {"cycles": 0, "cycles_ok": 0, "cycles_failed": 0, "detections": 0,
-                         "detections_failed": 0, "commands": 0, "commands_refused": 0}
+                         "detections_failed": 0, "commands": 0, "commands_refused": 0,
+                         "fast_reads": 0, "fast_wakeups": 0}
         self.configure(config)
 
     def configure(self, config):
@@ -271,7 +274,7 @@ class Poller:
                 period = max(period, LOST_RETRY_MS)
             left = period - compat.ticks_diff(compat.ticks_ms(), start)
             if left > 0 and self._running:
-                await self._sleep(left)
+                await fastlane.wait(self, left)
             else:
                 await asyncio.sleep(0)   # let a waiting command take the line
 

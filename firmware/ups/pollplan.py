@@ -13,12 +13,15 @@ still refuses is halved until the words it does not map are isolated; the plan r
 every split.
 
 Plan entries are Read objects: (slave, start, count) plus the names of the map blocks they carry.
+The fast lane (fast_reads) is the system's status and alarm blocks alone: the poller reads them
+between two cycles, so a changed bit starts the next cycle at once.
 """
 
 from firmware.modbus.pdu import MAX_READ as MAX_WORDS, ModbusException
 from firmware.modbus.rtu import char_us, t35_us
 
 TURNAROUND_MS = 5.0      # typical UPS answer delay; only an estimate for the cost model
+FAST_BLOCKS = ("status", "alarm")   # where events come from: read between cycles
 
 
 def read_chars(count):
@@ -128,6 +131,19 @@ class PollPlan:
             blocks = [(n, s, c) for (n, s, c, when) in self.blocks if when in wanted]
             out.extend(self._reads_for(slave, (unit, module), blocks))
         self._cache[which] = out
+        return out
+
+    def fast_reads(self):
+        """The reads of the system's status and alarm blocks (the fast lane between cycles)."""
+        cached = self._cache.get("fast")
+        if cached is not None:
+            return cached
+        out = []
+        for unit, module, slave in self.nodes:
+            if (unit, module) == (0, 0):
+                blocks = [(n, s, c) for (n, s, c, _when) in self.blocks if n in FAST_BLOCKS]
+                out = self._reads_for(slave, (0, 0), blocks)
+        self._cache["fast"] = out
         return out
 
     def _reads_for(self, slave, node, blocks):
