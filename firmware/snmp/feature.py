@@ -88,6 +88,7 @@ class Snmp(Feature):
         self._ticker = compat.create_task(self._tick())
 
     def _configure(self):
+        """Communities, versions, rate and receivers: taken while running."""
         self.server.configure(self.setting("snmp.versions"), self.setting("snmp.read_community"),
                               self.setting("snmp.write_community"), self.setting("snmp.max_rate"))
         if self.sender is None:
@@ -97,11 +98,19 @@ class Snmp(Feature):
         self.sender.configure(self.receivers(), self.setting("snmp.trap_filter"))
 
     def _start_usm(self):
-        """The v3 engine, with the next boot count (kept in the data folder)."""
+        """The v3 engine, with the next boot count (kept in the data folder); none while the
+        USM table is empty (pysnmp is not even loaded then: a fifth of the card's memory)."""
         if self.usm is not None:
             self.usm.close()
+            self.usm = None
+        self.server.usm = self.sender.usm = None
+        if not self.users():
+            return
+        try:
+            from firmware.snmp import usm
+        except ImportError as exc:
+            raise OSError("SNMPv3 needs pysnmp: %s" % exc)
         self.boots = self._next_boot()
-        usm = self.m.usm
         self.usm = usm.UsmEngine(usm.engine_id(self.card.board.mac), self.boots, self.users(),
                                  self.server.send, self.agent, self.counters, self.who)
         self.server.usm = self.usm
@@ -201,13 +210,13 @@ def _agent_modules():
     try:
         import contextvars
         from firmware.snmp import (agent, controls, mib, nv7, nv7_agent, nvold, rfc1628,
-                                   sender, server, system, tracker, usm)
+                                   sender, server, system, tracker)
     except ImportError as exc:
         raise OSError("the SNMP agent needs CPython and pysnmp: %s" % exc)
     for name, module in (("contextvars", contextvars), ("agent", agent),
                          ("controls", controls), ("mib", mib), ("nv7", nv7),
                          ("nv7_agent", nv7_agent), ("nvold", nvold), ("rfc1628", rfc1628),
                          ("sender", sender), ("server", server), ("system", system),
-                         ("tracker", tracker), ("usm", usm)):
+                         ("tracker", tracker)):
         setattr(m, name, module)
     return m
