@@ -86,10 +86,10 @@ def build(tree, ctx) -> None:
     tree.scalar(IDENT + (1,), OCTETS, text(lambda: st.get("ups.mfr") or "Socomec"))
     tree.scalar(IDENT + (2,), OCTETS, text(lambda: v.model_name(st)))
     tree.scalar(IDENT + (3,), OCTETS, text(lambda: v.ident_text(st, "ups.firmware")))
-    tree.scalar(IDENT + (4,), OCTETS, lambda: "opennmc " + VERSION)
-    tree.scalar(IDENT + (5,), OCTETS, lambda: ctx.card.identity()["name"],
+    tree.scalar(IDENT + (4,), OCTETS, text(lambda: "opennmc " + VERSION))
+    tree.scalar(IDENT + (5,), OCTETS, text(lambda: ctx.card.identity()["name"]),
                 Writer(text_check(64), set_name))
-    tree.scalar(IDENT + (6,), OCTETS, lambda: ctx.setting("snmp.attached_devices"),
+    tree.scalar(IDENT + (6,), OCTETS, text(lambda: ctx.setting("snmp.attached_devices")),
                 Writer(text_check(64), set_attached))
 
     # --- upsBattery --------------------------------------------------------------------------

@@ -13,12 +13,12 @@ traps 3 and 4 (manual 15.8). The test trap (40) reaches every receiver of a type
 A Trap's varbinds come after sysUpTime.0 and snmpTrapOID.0 (the sender puts those first).
 """
 
-from firmware.snmp import ber, nv7, rfc1628, wellknown
+from firmware.snmp import ber, nv7, rfc1628, sts, wellknown
 from firmware.snmp.mib import INTEGER, OCTETS, OID
 from firmware.snmp.wellknown import LEVEL_RANK
 
 TEST_TRAP = 40
-STS_TRAPS = (1, 3, 6, 1, 4, 1, 4555, 1, 1, 8, 2)
+STS_TRAPS = sts.TRAPS
 TRAP_STRING = nv7.OBJECTS + (9, 50, 0)
 
 # The manual's words for the NET VISION traps (15.8.1), else the trap's name.
