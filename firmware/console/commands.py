@@ -4,7 +4,7 @@
     status                       the card's snapshot (`opennmc status`)
     config get [KEY ...]         {key: value}, secrets masked (`opennmc config get --json`)
     config set KEY=VALUE ...     {"changed": [...], "restart": [...], ...}: admin and
-                                 read/write users only, all or nothing
+                                 read/write users (auth.*: admin only), all or nothing
     help                         the commands (text)
 
 The command line is split into words as a shell would (quotes, backslash), so
@@ -18,8 +18,8 @@ import json
 from firmware.admin.args import OpError
 
 MAX_COMMAND = 4096
-FIRST_ACCESS = ("the admin password is still the first-access one: log in interactively "
-                "(ssh -t) and set a new one first")
+MUST_CHANGE = ("a new password must be set first (the first-access admin password, or one "
+               "too old): log in to the menu and set it")
 HELP = """Commands (one per ssh connection; the menu when none is given):
   status                     the card's status, as JSON
   config get [KEY ...]       settings, as JSON (passwords masked)
@@ -73,8 +73,9 @@ def _error(message, detail=None):
     return text + "\n"
 
 
-async def run(line, ops, caller, access, first_access=False):
-    """(exit status, stdout text, stderr text) of one command line."""
+async def run(line, ops, caller, role, must_change=False):
+    """(exit status, stdout text, stderr text) of one command line; role is "admin", "write"
+    or "read", as the web interface's roles."""
     if len(line) > MAX_COMMAND:
         return 2, "", _error("command longer than %d characters" % MAX_COMMAND)
     try:
@@ -83,15 +84,17 @@ async def run(line, ops, caller, access, first_access=False):
         return 2, "", _error(str(exc))
     if not words or words[0] in ("help", "-h", "--help"):
         return 0, HELP, ""
-    if first_access:
-        return 1, "", _error(FIRST_ACCESS)
+    if must_change:
+        return 1, "", _error(MUST_CHANGE)
     if words == ["status"]:
         op, args = "status", {}
     elif words[:2] == ["config", "get"]:
         op, args = "config.get", {"keys": words[2:]}
     elif words[:2] == ["config", "set"] and len(words) > 2:
-        if access != "write":
+        if role not in ("write", "admin"):
             return 1, "", _error("read-only account: %s may not change settings" % caller.user)
+        if role != "admin" and any(w.startswith("auth.") for w in words[2:]):
+            return 1, "", _error("only the admin account changes accounts (auth.*)")
         op, args = "config.set", {"assignments": words[2:]}
     else:
         return 2, "", _error("unknown command %r\n%s" % (" ".join(words)[:80], HELP))

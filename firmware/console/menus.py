@@ -17,7 +17,7 @@ text, Ctrl-C cancels.
 """
 
 from firmware.console import screens
-from firmware.console.terminal import Back
+from firmware.console.terminal import Back, End
 
 EMPTYABLE = ("str", "host", "secret")
 
@@ -72,6 +72,9 @@ async def group(session, number, title, keys):
         if number == "1":
             targets[str(len(items) + 1)] = set_time
             items.append((str(len(items) + 1), "Date and Time", session.card.clock.format()))
+        if number == "3":
+            targets[str(len(items) + 1)] = own_password
+            items.append((str(len(items) + 1), "Change my password (%s)" % session.user, None))
         items.append(("0", "Back", None))
         session.show(screens.menu(session.head(), title, items, _notes(number, keys),
                                   session.take_notice()))
@@ -99,16 +102,20 @@ async def edit(session, key):
     """Show one setting and ask for its new value."""
     config = session.card.config
     row = config.schema.row(key)
-    if not session.may_change():
+    # Accounts are the admin's, as on the web (the admin password: "Change my password").
+    if not session.may("admin" if key.startswith("auth.") else "write"):
         session.notice = ["%s: %s" % (label(row), _value(session, row))] + session.notice
+        return
+    if key == "auth.users":
+        await edit_users(session)
         return
     if row.kind == "list":
         await edit_list(session, key)
         return
-    session.show(screens.setting_details(row, config.get(key)) + "\n")
     if row.kind == "password":
-        await session.new_password(key)
+        await own_password(session)
         return
+    session.show(screens.setting_details(row, config.get(key)) + "\n")
     hint = "Enter keeps it, - alone empties it" if row.kind in EMPTYABLE else "Enter keeps it"
     text = await session.ask("New value (%s, Ctrl-C cancels) => " % hint,
                              secret=row.kind == "secret")
@@ -122,7 +129,7 @@ async def edit(session, key):
 
 async def set_time(session):
     """The card's date and time, set by hand (the time feature's time.set)."""
-    if not session.may_change():
+    if not session.may("write"):
         return
     text = await session.ask("New date and time, dd/mm/yyyy hh:mm:ss (Ctrl-C cancels) => ")
     if not text:
@@ -133,23 +140,86 @@ async def set_time(session):
         session.notice = ["Card time set: %s %s" % (result.get("local"), result.get("zone", ""))]
 
 
+async def own_password(session):
+    """Any user's own password (read-only users too), through accounts.password; then the
+    session ends: a new password, a new login."""
+    session.show("\n".join(session.head()) + "\nChange my password (%s)\n\n" % session.user)
+    if await session.change_own_password():
+        session.term.write("The new password is set: log in again with it.\n")
+        await session.term.flush()
+        raise End("new password set")
+
+
+async def list_screen(session, key, items, add):
+    """A list's items and its actions; the choice ("0", "a", "d" or other), Back on Ctrl-C."""
+    row = session.card.config.schema.row(key)
+    items = [(str(i + 1), item, None) for i, item in enumerate(items)]
+    items += [("a", add, None), ("d", "Delete an item", None), ("0", "Back", None)]
+    notes = [row.doc, "Setting %s: %s." % (key, screens.allowed(row))]
+    session.show(screens.menu(session.head(), label(row), items, notes, session.take_notice()))
+    return (await session.ask(screens.PROMPT)).lower()
+
+
+async def edit_users(session):
+    """The multi-user table through the accounts' operations (accounts.set_user, .delete_user):
+    a user a field at a time, the password typed twice without echo and never shown."""
+    while True:
+        users = await session.operation("accounts.users") or []
+        users = [u for u in users if u["name"] != "admin"]
+        try:
+            choice = await list_screen(session, "auth.users",
+                                       ["%s (%s)" % (u["name"], u["access"]) for u in users],
+                                       "Add a user, or change one's access or password")
+            if choice == "0":
+                return
+            if choice == "a":
+                name = await session.ask("User name (Ctrl-C cancels) => ")
+                known = [u for u in users if u["name"] == name]
+                keep = " (Enter keeps the current one)" if known else ""
+                password = await _new_secret(session, "Password%s => " % keep)
+                if password is False:
+                    continue
+                access = await session.ask("Access (disabled, read or write) => ")
+                args = {"name": name, "access": access}
+                if password:
+                    args["password"] = password
+                result = await session.operation("accounts.set_user", args)
+            elif choice == "d":
+                text = await session.ask("Number of the user to delete (Ctrl-C cancels) => ")
+                if not text.isdigit() or not 1 <= int(text) <= len(users):
+                    session.notice = ["No user %s: nothing changed." % screens.clip(text, 20)]
+                    continue
+                result = await session.operation("accounts.delete_user",
+                                                 {"name": users[int(text) - 1]["name"]})
+            else:
+                if choice:
+                    session.notice = ["No such choice: %s" % screens.clip(choice, 20)]
+                continue
+        except Back:
+            return
+        if result is not None:
+            session.notice = session.outcome({}, result.get("changed", []))
+
+
+async def _new_secret(session, prompt):
+    """A password typed twice without echo: the text, "" (none typed) or False (they differ)."""
+    first = await session.ask(prompt, secret=True)
+    if first and first != await session.ask("Repeat the password => ", secret=True):
+        session.notice = ["The two passwords differ: nothing changed."]
+        return False
+    return first
+
+
 async def edit_list(session, key):
     """A list setting an item at a time: add (or change an account), delete, until 0 or Ctrl-C."""
     config = session.card.config
-    row = config.schema.row(key)
     accounts = key in screens.ACCOUNT_LISTS
     while True:
         current = list(config.get(key))
-        items = [(str(i + 1), screens.masked_item(item) if accounts else item, None)
-                 for i, item in enumerate(current)]
-        items.append(("a", "Add or change a user" if accounts else "Add an item", None))
-        items.append(("d", "Delete an item", None))
-        items.append(("0", "Back", None))
-        notes = [row.doc, "Setting %s: %s." % (key, screens.allowed(row))]
-        session.show(screens.menu(session.head(), label(row), items, notes,
-                                  session.take_notice()))
+        shown = [screens.masked_item(item) if accounts else item for item in current]
         try:
-            choice = (await session.ask(screens.PROMPT)).lower()
+            choice = await list_screen(session, key, shown,
+                                       "Add or change a user" if accounts else "Add an item")
             if choice == "0":
                 return
             if choice == "a":
@@ -191,9 +261,8 @@ async def _account_item(session, key, current):
         return None
     old = [i for i, item in enumerate(current) if item.split(":")[0] == name]
     keep = " (Enter keeps the current one)" if old else ""
-    password = await session.ask("Password%s => " % keep, secret=True)
-    if password and password != await session.ask("Repeat the password => ", secret=True):
-        session.notice = ["The two passwords differ: nothing changed."]
+    password = await _new_secret(session, "Password%s => " % keep)
+    if password is False:
         return None
     if not password:
         if not old:

@@ -1,4 +1,4 @@
-"""One console session: login, the first-access password, the main menu (pure dialogue, no I/O).
+"""One console session: login, a password that is due, the main menu (pure dialogue, no I/O).
 
 The manual's main menu (appendix "Configuring NET VISION via SSH or USB"):
 
@@ -9,16 +9,19 @@ The manual's main menu (appendix "Configuring NET VISION via SSH or USB"):
     0. Exit
 
 Keys: Enter confirms a line, Backspace erases, Ctrl-C goes back one level (or cancels a
-question), Ctrl-D ends the session; no keystroke for the card's Login Timeout (auth.login_timeout,
-300 s by default) ends it too.
-Everything is done through the card's management operations (CardOps: config.reset,
-accounts.reset, card.restart, time.set) and its configuration (every change checked by the one
-schema, saved, applied, and logged "<setting> has been changed via <ssh|serial> by <user>").
-Only admin and read/write users change anything; read-only users see the values.
+question), Ctrl-D ends the session; the card's Login Timeout (auth.login_timeout) without a
+keystroke ends it too. Everything is done through the card's management operations (CardOps,
+the features' operations: config.reset, accounts.*, card.restart, time.set) and its
+configuration (each change checked by the one schema, saved, applied, and logged "<setting> has
+been changed via <ssh|serial> by <user>"). The roles are the web interface's: read-only users
+see values, read/write users change settings, the admin account alone changes accounts, resets
+and restarts the card; everyone may change their own password.
 
 A serial session starts with a login prompt; an SSH session arrives logged in (the transport
-asked the same login guard). Whoever logs in as admin with the board's first-access password
-must set a new one before anything else.
+asked the same login guard). Each session is one of the card's login sessions
+(card.accounts.sessions: one at a time by default, a newer login ends it). Whoever must set a new
+password (the first-access admin password, one past its validity) does so first, then logs in
+again with it.
 """
 
 from firmware.admin.args import Caller, OpError
@@ -27,7 +30,6 @@ from firmware.console.lineedit import EOF, INTERRUPT, LINE
 from firmware.console.menus import utility
 from firmware.console.terminal import CLOSED, TIMEOUT, Back, End
 from firmware.platform import compat
-from firmware.state import catalogue
 
 try:
     import asyncio
@@ -38,7 +40,8 @@ LOGIN_TIMEOUT_S = 60     # to type the password once the name is given
 LOGIN_TIMEOUT_DEFAULT_S = 300   # the manual's Login Timeout (s) (§15.2)
 FOREVER = -1             # a question without a time limit: the login prompt of a serial line
 LOGIN_TRIES = 3          # wrong passwords before the serial line shows its banner again
-PASSWORD_TRIES = 3       # attempts to set the new admin password at first access
+PASSWORD_TRIES = 3       # attempts to set a new password when one must be set first
+CHECK_S = 2              # how often a waiting session checks it is still open (a newer login)
 
 
 class Session:
@@ -56,27 +59,43 @@ class Session:
         self._idle_timeout_s = idle_timeout_s
         self.notice = None
         self.reason = None
+        self.token = None          # this session in the card's session table
+        self.check_s = CHECK_S
 
     # --- the session -------------------------------------------------------------------------
     async def run(self):
-        """Log in (serial), set the first password if needed, run the menus; the end reason."""
-        opened = False
+        """Log in (serial), set a new password if one is due, run the menus; the end reason."""
+        sessions = self.card.accounts.sessions
         try:
             if self.user is None and not await self.login():
                 return self.reason
-            opened = True
-            catalogue.card_event(self.card.bus, "console.session.opened", user=self.user,
-                                 via=self.via, address=self.address)
-            if self.first_access():
-                await self.first_password()
+            # One table of sessions for every interface: the manual allows one at a time
+            # (auth.max_sessions), so this login may end an older one, on the web or here.
+            self.token = sessions.open(self.user, self.access, self.address, self.via,
+                                       limit=self.card.config.get("auth.max_sessions"),
+                                       must_change=self.must_change()).token
+            if self.must_change():
+                await self.new_own_password()
             await self.main_menu()
         except End as end:
             self.reason = end.reason
         finally:
-            if opened:
-                catalogue.card_event(self.card.bus, "console.session.closed", user=self.user,
-                                     via=self.via, reason=self.reason or "closed")
+            if self.token is not None:
+                sessions.close(self.token, self.reason or "closed")
         return self.reason
+
+    def must_change(self):
+        """True while the user must set a new password first: the first-access admin
+        password, or one past auth.password_validity."""
+        return self.card.accounts.must_change(self.user)
+
+    def still_open(self, touch=False):
+        """True while this session is in the card's table (a newer login or a changed password
+        ends it there); touch restarts its idle clock there."""
+        if self.token is None:
+            return True
+        return self.card.accounts.sessions.get(self.token, self.idle_timeout_s + self.check_s,
+                                               touch=touch) is not None
 
     @property
     def idle_timeout_s(self):
@@ -92,10 +111,6 @@ class Session:
     def caller(self):
         return Caller(self.user, self.via)
 
-    def first_access(self):
-        accounts = self.card.accounts
-        return self.user == "admin" and not accounts.admin_password_set()
-
     # --- input ---------------------------------------------------------------------------------
     async def ask(self, prompt, secret=False, timeout_s=None):
         """One line typed by the user; Back on Ctrl-C, End on Ctrl-D, idle time or hang-up."""
@@ -104,7 +119,7 @@ class Session:
         self.term.set_secret(secret)
         timeout_s = timeout_s or self.idle_timeout_s
         try:
-            event = await self.term.event(None if timeout_s == FOREVER else timeout_s)
+            event = await self.wait(timeout_s)
         finally:
             self.term.set_secret(False)
         kind = event[0]
@@ -120,6 +135,28 @@ class Session:
             await self.term.flush()
             raise End("idle timeout")
         raise End("closed by the terminal" if kind == CLOSED else kind)
+
+    async def wait(self, timeout_s):
+        """The next line event within timeout_s of the last keystroke (FOREVER: no limit),
+        checking every CHECK_S that this session is still open."""
+        if timeout_s == FOREVER:
+            return await self.term.event(None)
+        left, typed = timeout_s, self.term.keystrokes
+        while True:
+            event = await self.term.event(min(left, self.check_s))
+            if not self.still_open(touch=self.term.keystrokes != typed):
+                self.term.write("\nThis session was closed by a newer login or a change of "
+                                "its account.\n")
+                await self.term.flush()
+                raise End("closed by the card")
+            if event[0] != TIMEOUT:
+                return event
+            if self.term.keystrokes != typed:
+                left, typed = timeout_s, self.term.keystrokes
+            else:
+                left -= self.check_s
+                if left <= 0:
+                    return event
 
     async def confirm(self, question):
         """True when the user answers y (Ctrl-C or anything else: no)."""
@@ -145,12 +182,21 @@ class Session:
         notice, self.notice = self.notice, None
         return notice
 
-    def may_change(self):
-        """True for admin and read/write users; for the others, say why not."""
-        if self.access == "write":
+    def role(self):
+        """"admin", "write" or "read", as the web interface's roles."""
+        return "admin" if self.user == "admin" else self.access
+
+    def may(self, role="write"):
+        """True when this user has `role` ("write": admin or a read/write user; "admin": the
+        admin account); otherwise the notice says why not."""
+        mine = self.role()
+        if mine == "admin" or (role == "write" and mine == "write"):
             return True
-        self.notice = ["Your account has read-only access: values can be seen, not changed "
-                       "(log in as admin or a read/write user)."]
+        if mine == "write":
+            self.notice = ["Only the admin account may do this (accounts, resets, restart)."]
+        else:
+            self.notice = ["Your account has read-only access: values can be seen, not "
+                           "changed (log in as admin or a read/write user)."]
         return False
 
     # --- logging in (serial) -------------------------------------------------------------------
@@ -177,26 +223,35 @@ class Session:
         self.reason = "login failed"
         return False
 
-    async def first_password(self):
-        """Make admin set a new password: the first-access one opens nothing else."""
+    async def new_own_password(self):
+        """Make the user set a new password before anything else (the first-access admin
+        password opens nothing else), through the accounts' own operation; the session then
+        ends, as on the web: a new password, a new login."""
         self.show("\n".join(self.head()) + "\n")
-        self.term.write("\n".join(screens.wrap(
-            "First access: the admin password is still the board's first-access password "
-            "(the last 6 characters of the MAC address), which anyone can read on the network. "
-            "Set a new admin password now.", screens.WIDTH)) + "\n\n")
+        if self.user == "admin" and not self.card.accounts.admin_password_set():
+            why = ("First access: the admin password is still the board's first-access "
+                   "password (the last 6 characters of the MAC address), which anyone can read "
+                   "on the network.")
+        else:
+            why = "Your password is older than the card allows (auth.password_validity)."
+        self.term.write("\n".join(screens.wrap(why + " Set a new password now.",
+                                               screens.WIDTH)) + "\n\n")
         for _ in range(PASSWORD_TRIES):
             try:
-                if await self.new_password("auth.admin_password"):
-                    self.term.write("The new admin password is set.\n")
-                    return
+                if await self.change_own_password():
+                    self.term.write("The new password is set: log in again with it.\n")
+                    await self.term.flush()
+                    raise End("new password set")
             except Back:
-                raise End("first-access password not replaced")
+                raise End("new password not set")
             for line in self.take_notice() or ():
                 self.term.write(line + "\n")
-        raise End("first-access password not replaced")
+        raise End("new password not set")
 
-    async def new_password(self, key):
-        """Ask a new password twice and store it in `key`: True when changed."""
+    async def change_own_password(self):
+        """The current password, then the new one twice (never echoed), through the accounts'
+        accounts.password operation (its policy, its login guard): True when changed."""
+        old = await self.ask("Current password => ", secret=True)
         new = await self.ask("New password => ", secret=True)
         if not new:
             self.notice = ["Nothing changed (empty password)."]
@@ -204,11 +259,11 @@ class Session:
         if new != await self.ask("Repeat the new password => ", secret=True):
             self.notice = ["The two passwords differ: nothing changed."]
             return False
-        first = getattr(self.card.board, "first_password", None)
-        if key == "auth.admin_password" and first and new.upper() == first.upper():
-            self.notice = ["The first-access password cannot be the new admin password."]
+        result = await self.operation("accounts.password", {"old": old, "new": new})
+        if result is None:
             return False
-        return await self.change({key: new})
+        self.notice = self.outcome({}, result.get("changed", []))
+        return True
 
     # --- changing the configuration ------------------------------------------------------------
     async def change(self, values):
@@ -295,7 +350,7 @@ class Session:
                 self.notice = ["No such choice: %s" % screens.clip(choice, 20)]
 
     async def reset_accounts(self):
-        if not self.may_change():
+        if not self.may("admin"):
             return
         if not await self.confirm("Reset the admin password and the user table to default?"):
             self.notice = ["Nothing changed."]
@@ -305,7 +360,7 @@ class Session:
                            "first-access password again and the user table is empty."]
 
     async def reset_configuration(self):
-        if not self.may_change():
+        if not self.may("admin"):
             return
         if not await self.confirm("Reset every setting to its factory default?"):
             self.notice = ["Nothing changed."]
@@ -316,7 +371,7 @@ class Session:
                            % len(result.get("changed", ()))]
 
     async def restart(self):
-        if not self.may_change():
+        if not self.may("admin"):
             return
         if not await self.confirm("Restart the card now? This session will close."):
             self.notice = ["Nothing done."]

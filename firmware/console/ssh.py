@@ -210,10 +210,11 @@ class SshConsole:
     async def _command(self, process: asyncssh.SSHServerProcess, connection: _Connection) -> None:
         self.commands += 1
         feature = self.feature
-        first = connection.user == "admin" and not self.card.accounts.admin_password_set()
+        user = connection.user
+        role = "admin" if user == "admin" else connection.access
         code, out, err = await commands.run(process.command, feature.ops,
-                                            feature.caller(connection.user, "ssh"),
-                                            connection.access, first_access=first)
+                                            feature.caller(user, "ssh"), role,
+                                            must_change=self.card.accounts.must_change(user))
         crlf = process.get_terminal_type() is not None
         for stream, text in ((process.stdout, out), (process.stderr, err)):
             if text:

@@ -60,6 +60,7 @@ class Terminal:
         self.editor = LineEditor(echo=echo)
         self._events = []
         self.closed = False
+        self.keystrokes = 0        # chunks of input so far: typing restarts the idle clock
 
     def write(self, text):
         if self.closed or not text:
@@ -98,6 +99,7 @@ class Terminal:
             if not chunk:
                 self.closed = True
                 return (CLOSED,)
+            self.keystrokes += 1
             events, echo = self.editor.feed(chunk)
             self.write(echo)
             self._events.extend(events)

@@ -263,11 +263,6 @@ CARD = {
     # opened." (§15.8) with who and from where; the end of a session says why.
     "session.opened": ("I", "New Admin or User session opened: {user} from {address} via {via}"),
     "session.ended": ("I", "Session of {user} from {address} via {via} closed: {reason}"),
-    # Configuration console sessions (SSH, serial); the opening is the manual's "New Admin or
-    # User session opened." (§15.8.2), with who, how and from where.
-    "console.session.opened": ("I", "New Admin or User session opened: {user} via {via} from "
-                                    "{address}"),
-    "console.session.closed": ("I", "Session of {user} via {via} closed: {reason}"),
     "emd.temp.high": ("W", "EMD Temperature over high Set point"),
     "emd.temp.high.end": ("I", "EMD Temperature not over high Set point"),
     "emd.temp.low": ("W", "EMD Temperature under low Set point"),

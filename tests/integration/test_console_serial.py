@@ -76,10 +76,11 @@ def test_the_menu_walk_on_the_serial_console(tmp_path, shots):
         assert cli_json(card, "config", "get", "system.name") == {"system.name": "Room 3"}
         logged = texts(card)
         for text in ("Login failed for admin from serial:console.tty via serial",
-                     "New Admin or User session opened: admin via serial from "
-                     "serial:console.tty",
+                     "New Admin or User session opened: admin from serial:console.tty via "
+                     "serial",
                      "System Name has been changed via serial by admin",
-                     "Session of admin via serial closed: exit (Ctrl-D)"):
+                     "Session of admin from serial:console.tty via serial closed: "
+                     "exit (Ctrl-D)"):
             assert text in logged, (text, logged)
 
 
@@ -101,8 +102,8 @@ def test_terminals_come_and_go_and_the_line_turns_off(tmp_path):
         term.send(PASSWORD + "\r")
         term.expect(PROMPT)
         term.close()                                          # the terminal program quits
-        wait_until(lambda: "Session of admin via serial closed: closed by the terminal"
-                   in texts(card), "the session ended with its terminal")
+        wait_until(lambda: "Session of admin from serial:console.tty via serial closed: "
+                   "closed by the terminal" in texts(card), "the session ended with its terminal")
         term = open_terminal(device)                          # another one opens the line
         term.send("\r")
         term.expect("login as: ")

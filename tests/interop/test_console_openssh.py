@@ -80,12 +80,18 @@ def test_first_login_walks_every_menu_and_changes_the_card(tmp_path, shots):
         term.expect(PROMPT)
         shots.save("01-first-access", screen_of(term))
         assert "First access" in screen_of(term)
-        choose(term, FIRST)                                  # new password: the first-access one
-        screen = choose(term, FIRST)
-        assert "The first-access password cannot be the new admin password." in screen
+        choose(term, FIRST)                                  # the current password
+        choose(term, FIRST.lower())                          # new: the first-access one again
+        screen = choose(term, FIRST.lower())
+        assert "the first-access password cannot be the new admin password" in screen
+        choose(term, FIRST)
         choose(term, PASSWORD)
-        main = shots.save("02-main-menu", choose(term, PASSWORD))
-        assert "The new admin password is set." in main
+        term.send(PASSWORD + "\r")
+        term.expect(pexpect.EOF)                              # a new password, a new login
+        assert "The new password is set: log in again with it." in term.before
+        term = ssh_login(card.ready["ssh"], "admin", PASSWORD)
+        term.expect(PROMPT)
+        main = shots.save("02-main-menu", screen_of(term))
         for text in ("UPS Model: NETYS RT", "User: admin (read/write)", "Date ",
                      "1. SNMP/WEB Card Settings", "2. Reset Accounts/Passwords to Default",
                      "3. Reset Configuration to Default", "4. Restart SNMP/WEB Card", "0. Exit"):
@@ -134,12 +140,17 @@ def test_first_login_walks_every_menu_and_changes_the_card(tmp_path, shots):
         assert cli_json(card, "config", "get", "system.name", "nut.port") == \
             {"system.name": "Room 12", "nut.port": nut_port}
         logged = texts(card)
-        for text in ("New Admin or User session opened: admin via ssh from 127.0.0.1",
+        for text in ("New Admin or User session opened: admin from 127.0.0.1 via ssh",
                      "Net Vision admin Password has been changed via ssh by admin",
                      "System Name has been changed via ssh by admin",
                      "nut.port has been changed via ssh by admin",
-                     "Session of admin via ssh closed: exit"):
-            assert text in logged, (text, logged)
+                     "Session of admin from 127.0.0.1 via ssh closed: exit"):
+            assert text in logged, (text, [t for t in logged if "ession" in t])
+        # The password changed, the first session ended: a new password, a new login.
+        sessions = [t for t in logged if "session opened" in t or t.startswith("Session of")]
+        assert sessions[:2] == ["New Admin or User session opened: admin from 127.0.0.1 via ssh",
+                                "Session of admin from 127.0.0.1 via ssh closed: password or "
+                                "access changed"], sessions
     assert len(shots.names) >= 9
 
 
@@ -150,15 +161,20 @@ def test_terminals_keys_and_ansi_only_when_asked(tmp_path):
         assert "\x1b[H\x1b[2J" in term.before                 # xterm: each screen cleared
         term.sendcontrol("d")                                 # Ctrl-D ends the session
         term.expect(pexpect.EOF)
-        wait_until(lambda: "Session of admin via ssh closed: exit (Ctrl-D)" in texts(card),
-                   "the session closed by Ctrl-D")
+        wait_until(lambda: "Session of admin from 127.0.0.1 via ssh closed: exit (Ctrl-D)"
+                   in texts(card), "the session closed by Ctrl-D")
         term = ssh_login(card.ready["ssh"], "admin", PASSWORD, term="dumb")
         term.expect(PROMPT)
         assert "\x1b" not in term.before
         term.send("12\x7f\x7f\x1b[A1\r")                      # an arrow key is ignored
         term.expect(PROMPT)
         assert "Configuration Utility" in screen_of(term)
-        term.close()
+        # One session at a time (auth.max_sessions): a newer login ends this one.
+        newer = ssh_login(card.ready["ssh"], "admin", PASSWORD)
+        newer.expect(PROMPT)
+        term.expect(pexpect.EOF)
+        assert "This session was closed by a newer login" in term.before
+        newer.close()
 
 
 def test_wrong_password_lockout_and_read_only_user(tmp_path):

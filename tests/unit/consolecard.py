@@ -10,6 +10,7 @@ FIRST = "4E4D43"
 # The card's own hash format at the lowest cost it accepts: the tests log in many times.
 ADMIN_HASH = passwords.hash_password("Adm1n#Passw0rd", iterations=passwords.ITERATIONS_RANGE[0])
 VIEWER_HASH = passwords.hash_password("View#Passw0rd1", iterations=passwords.ITERATIONS_RANGE[0])
+OPERATOR_HASH = passwords.hash_password("Oper#Passw0rd1", iterations=passwords.ITERATIONS_RANGE[0])
 
 
 class Board:
@@ -43,12 +44,15 @@ class Keyboard:
 
 
 def make_card(admin=True):
-    """A card with an admin password and a read-only user "viewer", or none (first access)."""
+    """A card with an admin password, a read-only user "viewer" and a read/write user
+    "operator"; or none of them (first access)."""
     bus = EventBus()
     config = Config(features.schema(), bus=bus)
     card = Card(Board(), config, bus)
     card.accounts.guard.fail_delay_s = 0
     if admin:
         config.update({"auth.admin_password": ADMIN_HASH,
-                       "auth.users": ["viewer:%s:read" % VIEWER_HASH]}, via="test", user="test")
+                       "auth.users": ["viewer:%s:read" % VIEWER_HASH,
+                                      "operator:%s:write" % OPERATOR_HASH]},
+                      via="test", user="test")
     return card

@@ -30,9 +30,9 @@ class CommandsTest(unittest.IsolatedAsyncioTestCase):
             with self.assertRaises(ValueError):
                 commands.split_words(bad)
 
-    async def run_as(self, card, line, user="admin", access="write", first=False):
+    async def run_as(self, card, line, user="admin", role="admin", due=False):
         return await commands.run(line, card.feature("console").ops, Caller(user, "ssh"),
-                                  access, first_access=first)
+                                  role, must_change=due)
 
     async def test_status_and_config_answer_the_card_operations(self):
         card = make_card()
@@ -64,8 +64,14 @@ class CommandsTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(card.config.get("poll.rate"), 5)
         code, out, _err = await self.run_as(card, "config get poll.rate", "viewer", "read")
         self.assertEqual((code, json.loads(out)), (0, {"poll.rate": 5}))
+        code, out, err = await self.run_as(card, "config set poll.rate=9", "operator", "write")
+        self.assertEqual((code, card.config.get("poll.rate")), (0, 9))
+        code, out, err = await self.run_as(card, "config set auth.max_sessions=2", "operator",
+                                           "write")
+        self.assertEqual((code, out), (1, ""))
+        self.assertIn("only the admin account changes accounts", err)
 
-    async def test_usage_help_and_first_access(self):
+    async def test_usage_help_and_a_password_due(self):
         card = make_card()
         for line in ("reboot", "config", "config set", "config get no.such"):
             code, out, err = await self.run_as(card, line)
@@ -76,9 +82,9 @@ class CommandsTest(unittest.IsolatedAsyncioTestCase):
         self.assertIn("config get [KEY ...]", out)
         code, out, err = await self.run_as(card, "x" * 5000)
         self.assertEqual(code, 2)
-        code, out, err = await self.run_as(card, "status", first=True)
+        code, out, err = await self.run_as(card, "status", due=True)
         self.assertEqual((code, out), (1, ""))
-        self.assertIn("first-access", err)
+        self.assertIn("a new password must be set first", err)
 
 
 if __name__ == "__main__":

@@ -83,9 +83,9 @@ class ConsoleSessionTest(unittest.IsolatedAsyncioTestCase):
             self.assertNotIn("\x1b", board.text())
         shown = [n for n, _t, _k in console_screens.groups(card.config.schema.rows)]
         self.assertEqual(shown[:3], ["1", "2", "3"])
-        self.assertNotIn("4", shown)                        # no e-mail feature in this build
-        board, _s, _r = await session_of(card, ["1\r", "4\r"])
-        self.assertIn("No such choice: 4", board.text())
+        absent = [str(n) for n in range(1, 10) if str(n) not in shown] or ["42"]
+        board, _s, _r = await session_of(card, ["1\r", absent[0] + "\r"])
+        self.assertIn("No such choice: %s" % absent[0], board.text())
 
     async def test_the_manual_main_menu_with_date_time_and_ups_model(self):
         card = make_card()
@@ -139,8 +139,17 @@ class ConsoleSessionTest(unittest.IsolatedAsyncioTestCase):
         self.assertIn("User: viewer (read only)", board.text())
         self.assertIn("System Name: opennmc", board.text())
         self.assertEqual(board.text().count("Your account has read-only access"), 4)
-        self.assertEqual(codes(card)[before:], ["console.session.opened",
-                                                 "console.session.closed"])
+        self.assertEqual(codes(card)[before:], ["session.opened", "session.ended"])
+
+    async def test_roles_are_the_web_interface_roles(self):
+        card = make_card()
+        keys = ["1\r", "1\r", item(card, "1", "system.name"), "Room 5\r", "0\r",
+                "3\r", item(card, "3", "auth.users"), "0\r", "0\r", "3\r", "2\r", "4\r"]
+        board, _s, _r = await session_of(card, keys, user="operator", access="write")
+        self.assertEqual(card.config.get("system.name"), "Room 5")    # a read/write user
+        self.assertEqual(board.text().count("Only the admin account may do this"), 4)
+        self.assertEqual(len(card.config.get("auth.users")), 2)
+        self.assertNotIn("params.reset", codes(card))
 
     async def test_reset_configuration_asks_first(self):
         card = make_card()
@@ -160,25 +169,63 @@ class ConsoleSessionTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(card.config.get("auth.admin_password"), "")
         self.assertIn("Accounts and passwords reset to default via ssh by admin", texts(card))
 
-    async def test_user_table_a_field_at_a_time_password_never_shown(self):
+    async def test_user_table_through_the_accounts_operations(self):
         card = make_card()
         table = item(card, "3", "auth.users")
         keys = ["1\r", "3\r", table, "a\r", "bob\r", "Bob#Passw0rd12\r", "Bob#Passw0rd12\r",
                 "write\r"]
         board, _s, _r = await session_of(card, keys)
         users = card.config.get("auth.users")
-        self.assertEqual([u.split(":")[0] for u in users], ["viewer", "bob"])
-        self.assertTrue(users[1].startswith("bob:$pbkdf2-sha256$") and users[1].endswith(":write"))
+        self.assertEqual([u.split(":")[0] for u in users], ["viewer", "operator", "bob"])
+        self.assertTrue(users[2].startswith("bob:$pbkdf2-sha256$") and users[2].endswith(":write"))
         self.assertNotIn("Bob#Passw0rd12", board.text())
-        self.assertIn("2. bob:********:write", screens(board.text())[-1])
+        self.assertIn("3. bob (write)", screens(board.text())[-1])
+        self.assertIn("Multi-User Table has been changed via ssh by admin", texts(card))
         # Changing bob's access keeps his password when none is typed; then delete him.
         await session_of(card, ["1\r", "3\r", table, "a\r", "bob\r", "\r", "read\r"])
-        self.assertEqual(card.config.get("auth.users")[1], users[1][:-5] + "read")
-        await session_of(card, ["1\r", "3\r", table, "d\r", "2\r"])
-        self.assertEqual(len(card.config.get("auth.users")), 1)
+        self.assertEqual(card.config.get("auth.users")[2], users[2][:-5] + "read")
+        await session_of(card, ["1\r", "3\r", table, "d\r", "3\r"])
+        self.assertEqual(len(card.config.get("auth.users")), 2)
         board, _s, _r = await session_of(card, ["1\r", "3\r", table, "a\r", "eve\r", "x\r",
                                                 "y\r"])
         self.assertIn("The two passwords differ: nothing changed.", board.text())
+        board, _s, _r = await session_of(card, ["1\r", "3\r", table, "a\r", "eve\r",
+                                                "short\r", "short\r", "read\r"])
+        self.assertIn("Refused: eve: password refused", board.text())   # the accounts' policy
+        self.assertEqual(len(card.config.get("auth.users")), 2)
+
+    async def test_own_password_for_every_user_then_a_new_login(self):
+        card = make_card()
+        keys = ["1\r", "3\r", item(card, "3", None), "View#Passw0rd1\r", "View#Passw0rd2\r",
+                "View#Passw0rd2\r"]
+        board, _s, reason = await session_of(card, keys, user="viewer", access="read")
+        self.assertEqual(reason, "new password set")
+        self.assertIn("log in again", board.text())
+        self.assertIn("Multi-User Table has been changed via ssh by viewer", texts(card))
+        viewer = card.config.get("auth.users")[0]
+        self.assertTrue(passwords.verify_password("View#Passw0rd2", viewer.split(":")[1]))
+
+    async def test_a_newer_login_ends_the_session(self):
+        card = make_card()
+        never = asyncio.Event()
+
+        async def silent():
+            await never.wait()
+            return ""
+
+        out = []
+        term = Terminal(silent, out.append, echo=True, crlf=False)
+        session = Session(card, card.feature("console").ops, term, "serial", "serial:ttyGS0",
+                          user="admin", access="write")
+        session.check_s = 0.05
+        task = asyncio.create_task(session.run())
+        while session.token is None:
+            await asyncio.sleep(0.01)
+        card.accounts.sessions.open("admin", "write", "192.0.2.9", "web", limit=1)
+        self.assertEqual(await task, "closed by the card")
+        self.assertIn("This session was closed by a newer login", "".join(out))
+        self.assertIn("Session of admin from serial:ttyGS0 via serial closed: replaced by a new "
+                      "login", texts(card))
 
     async def test_date_and_time_through_the_time_operation(self):
         card = make_card()
@@ -190,22 +237,23 @@ class ConsoleSessionTest(unittest.IsolatedAsyncioTestCase):
 
     async def test_first_access_forces_a_new_admin_password(self):
         card = make_card(admin=False)
-        keys = [FIRST.lower() + "\r", FIRST.lower() + "\r", "New#Passw0rd12\r", "Other\r",
-                "New#Passw0rd12\r", "New#Passw0rd12\r", "0\r"]
+        keys = [FIRST + "\r", FIRST.lower() + "\r", FIRST.lower() + "\r",
+                FIRST + "\r", "New#Passw0rd12\r", "Other\r",
+                FIRST + "\r", "New#Passw0rd12\r", "New#Passw0rd12\r", "1\r"]
         board, _s, reason = await session_of(card, keys)
         out = board.text()
         self.assertIn("First access", out)
-        self.assertIn("The first-access password cannot be the new admin password.", out)
+        self.assertIn("Refused: the first-access password cannot be the new admin password", out)
         self.assertIn("The two passwords differ: nothing changed.", out)
-        self.assertIn("The new admin password is set.", out)
-        self.assertNotIn("Configuration Utility", out)        # "1" was not a menu choice
+        self.assertIn("The new password is set: log in again with it.", out)
+        self.assertNotIn("Main Menu", out)                    # nothing before that
+        self.assertEqual(reason, "new password set")
         self.assertTrue(passwords.verify_password("New#Passw0rd12",
                                                   card.config.get("auth.admin_password")))
-        self.assertEqual(reason, "exit")
         # Giving up (Ctrl-C) ends the session: nothing else opens.
         card = make_card(admin=False)
         board, _s, reason = await session_of(card, ["\x03", "1\r"])
-        self.assertEqual(reason, "first-access password not replaced")
+        self.assertEqual(reason, "new password not set")
         self.assertEqual(card.config.get("auth.admin_password"), "")
 
     async def test_serial_login_through_the_login_guard(self):
@@ -217,9 +265,9 @@ class ConsoleSessionTest(unittest.IsolatedAsyncioTestCase):
         self.assertIn("Login refused: wrong user name or password", board.text())
         self.assertNotIn("Adm1n#Passw0rd", board.text())
         self.assertIn("Login failed for admin from 192.0.2.7 via serial", texts(card))
-        self.assertIn("New Admin or User session opened: admin via serial from 192.0.2.7",
+        self.assertIn("New Admin or User session opened: admin from 192.0.2.7 via serial",
                       texts(card))
-        self.assertIn("Session of admin via serial closed: exit", texts(card))
+        self.assertIn("Session of admin from 192.0.2.7 via serial closed: exit", texts(card))
         board, session, reason = await session_of(card, ["viewer\r", "View#Passw0rd1\r", "\x04"],
                                                   user=None, access=None, via="serial")
         self.assertEqual((session.access, reason), ("read", "exit (Ctrl-D)"))
@@ -239,7 +287,8 @@ class ConsoleSessionTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(await session.run(), "idle timeout")
         self.assertIn("No keystroke for", "".join(out))
         self.assertIn("\r\n", "".join(out))                  # a raw line gets CR LF
-        self.assertIn("Session of admin via ssh closed: idle timeout", texts(card))
+        self.assertIn("Session of admin from 192.0.2.7 via ssh closed: idle timeout",
+                      texts(card))
 
     async def test_the_console_feature_reads_the_board_console_device(self):
         card = make_card()
