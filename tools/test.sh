@@ -60,6 +60,22 @@ if [ -f tools/mpy/package.json ]; then
     fi
 fi
 
+# Web UI (web/dist, never committed): install its locked npm packages when they changed, then
+# bundle it as ./flash.sh does; the browser and API tests serve this build.
+if [ -f web/package.json ]; then
+    if ! command -v npm >/dev/null; then
+        echo "test.sh: npm is missing (nodejs, see tools/ci-packages.txt)" >&2
+        [ "${CI:-}" = "true" ] && exit 1
+    else
+        want_web="$(sha256sum web/package-lock.json | cut -d' ' -f1)"
+        if ! stamp_ok web/node_modules/.stamp-npm "$want_web"; then
+            (cd web && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+            echo "$want_web" > web/node_modules/.stamp-npm
+        fi
+        (cd web && node build.mjs) || exit 1
+    fi
+fi
+
 # A hung test must fail on its own instead of stalling the whole run (pytest-timeout).
 .venv/bin/python -m pytest -q --timeout "${TEST_TIMEOUT:-300}" tests "$@"
 rc=$?

@@ -70,6 +70,7 @@ class WebServer:
         }
         self.runner: web.AppRunner | None = None
         self.addresses: dict[str, str] = {}
+        self._bound: dict[str, int] = {}
         self.active = 0
         self.counters = {"requests": 0, "unauthenticated": 0, "forbidden": 0, "csrf": 0,
                          "busy": 0, "timeouts": 0, "not_found": 0, "errors": 0}
@@ -85,17 +86,19 @@ class WebServer:
         await self.runner.setup()
         bind = self.setting("http.bind") or "0.0.0.0"
         try:
-            if self.setting("http.enabled"):
-                site = web.TCPSite(self.runner, bind, self.setting("http.port"))
+            for name in ("http", "https"):
+                if not self.setting(name + ".enabled"):
+                    continue
+                context = None
+                if name == "https":
+                    context = await asyncio.get_running_loop().run_in_executor(
+                        None, self.certs.ssl_context)
+                # A restart (a new certificate) keeps the port a "0" setting was given.
+                port = self._bound.get(name) or self.setting(name + ".port")
+                site = web.TCPSite(self.runner, bind, port, ssl_context=context)
                 await site.start()
-                self.addresses["http"] = self._address(site, bind)
-            if self.setting("https.enabled"):
-                context = await asyncio.get_running_loop().run_in_executor(
-                    None, self.certs.ssl_context)
-                site = web.TCPSite(self.runner, bind, self.setting("https.port"),
-                                   ssl_context=context)
-                await site.start()
-                self.addresses["https"] = self._address(site, bind)
+                self.addresses[name] = self._address(site, bind)
+                self._bound[name] = int(self.addresses[name].rsplit(":", 1)[1])
         except BaseException:
             await self.stop()
             raise

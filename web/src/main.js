@@ -103,7 +103,7 @@ function showLogin(notice) {
         if (s.days_left !== null && s.days_left !== undefined) {
           showModal([h("h2", "Logged in"),
             h("p#days-left", `Your password is valid for ${s.days_left} more day(s).`),
-            h("button", { onclick: hideModal }, "OK")]);
+            h("button#days-ok", { onclick: hideModal }, "OK")]);
         } else hideModal();
       } catch (err) {
         append(status, message(err.message, "error"));

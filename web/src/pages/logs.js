@@ -29,7 +29,9 @@ export function historyGraph(log) {
     append(main, h("h1", extended ? "UPS Extended History Graphic" : "History Log Graphic"));
     const now = new Date();
     const from = h("input#from", { type: "datetime-local", value: iso(new Date(now - 30 * 60000)) });
-    const to = h("input#to", { type: "datetime-local", value: iso(now) });
+    // Until the user picks an end, the window ends now (minutes only: one minute ahead).
+    const to = h("input#to", { type: "datetime-local", value: iso(new Date(+now + 60000)),
+      oninput: () => { to.dataset.user = "1"; } });
     const day = h("input#day", { type: "date", "aria-label": "Day selection" });
     const groups = Object.entries(GROUPS).map(([k, [label]]) => h("label.check",
       [h("input", { type: "checkbox", checked: true, value: k }), label]));
@@ -37,6 +39,7 @@ export function historyGraph(log) {
     const status = h("div");
     const draw = async () => {
       clear(chart); clear(status);
+      if (!to.dataset.user) to.value = iso(new Date(Date.now() + 60000));
       let a = from.value, b = to.value;
       if (day.value) { a = day.value + "T00:00"; b = day.value + "T23:59"; }
       const page = await get(`/logs/${log}?per_page=2048&from=${encodeURIComponent(a)}&to=${encodeURIComponent(b)}`);
