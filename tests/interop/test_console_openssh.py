@@ -290,3 +290,14 @@ def test_restart_from_the_menu_and_the_host_key_kept(tmp_path):
         out = subprocess.run([require_tool("sshpass"), "-p", PASSWORD] + argv + ["status"],
                              capture_output=True, text=True, timeout=60, env=ENV)
         assert out.returncode == 0, out.stderr
+
+
+def test_the_login_timeout_closes_an_idle_session(tmp_path):
+    sets = ["auth.admin_password=" + PASSWORD, "auth.login_timeout=30"]
+    with start_card(tmp_path, sets=sets) as card:
+        term = ssh_login(card.ready["ssh"], "admin", PASSWORD)
+        term.expect(PROMPT)
+        term.send("1")                                        # typing restarts the clock ...
+        term.expect(pexpect.EOF, timeout=90)                  # ... then 30 s of nothing
+        assert "No keystroke for 30 s: session closed." in term.before
+        assert "Session of admin from 127.0.0.1 via ssh closed: idle timeout" in texts(card)
