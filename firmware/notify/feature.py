@@ -88,13 +88,13 @@ class Mail(Feature):
         except ValueError as exc:
             raise OpError(str(exc))
         try:
-            sent = await notifier.send_test(to)
+            sent, refused = await notifier.send_test(to)
         except ValueError as exc:
             raise OpError(str(exc))
         except Exception:
             err = notifier.last_error
             raise OpError("%s %s" % (err["code"], err["text"]), "failed", detail=err)
-        return {"sent": sent}
+        return {"sent": sent, "refused": refused}
 
     async def _report(self, args, caller):
         if self.notifier is None:

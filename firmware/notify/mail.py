@@ -161,7 +161,7 @@ class MailNotifier:
         return to
 
     async def send_test(self, to=None):
-        """Send the test mail now (not queued); returns the recipients or raises."""
+        """Send the test mail now (not queued): (recipients reached, {refused: why}) or raises."""
         to = to or [a for a, _kind, _lowest in self.recipients]
         if not to:
             raise ValueError("no recipient: set mail.recipients first")
@@ -175,9 +175,11 @@ class MailNotifier:
             await self.sender.send([mail])
         except Exception as exc:
             self._failed(exc)
-            raise
-        catalogue.card_event(self.card.bus, "mail.test", to=", ".join(to))
-        return to
+            if not mail.done:            # some recipients refused, the others got it: said
+                raise
+        delivered = [a for a in to if a not in mail.refused]
+        catalogue.card_event(self.card.bus, "mail.test", to=", ".join(delivered))
+        return delivered, dict(mail.refused)
 
     # --- delivery --------------------------------------------------------------------------------
     async def _send(self, mails):
