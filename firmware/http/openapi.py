@@ -40,7 +40,7 @@ def operation(route):
     if params:
         op["parameters"] = params
     if route.body is not None:
-        kind = ("application/x-pem-file" if route.path == "/certificate"
+        kind = ("application/octet-stream" if route.path == "/certificate"
                 else "application/json")
         op["requestBody"] = {"required": True, "content": {kind: {"schema": route.body}}}
     if route.role != "anon":
