@@ -58,6 +58,9 @@ def test_sim_runs_the_card_on_the_simulator_and_stops_cleanly(tmp_path):
         nut = re.search(r"NUT server\s+(\S+)", text).group(1)
         assert re.search(r"simulator control\s+http://127\.0\.0\.1:\d+", text), text
         assert "upsc ups@" in text
+        # The web address and the board's first-access password (the MAC's last 6 characters).
+        assert re.search(r"web interface\s+http://", text), text
+        assert re.search(r"admin password\s+4E4D43 \(first access: MAC 02:00:00:4E:4D:43", text)
         end = time.monotonic() + 60
         reply = None
         while time.monotonic() < end:
