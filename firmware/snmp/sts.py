@@ -12,6 +12,7 @@ FILE OID DESCRIPTION" lists it, served while an STS is attached.
                      3 Frequency (0.1 Hz) 4 LoadRate (%) 5 NumLines 6.1.{1 LineIndex 2 Voltage
                      3 Current 4 kVA (0.1) 5 kW (0.1) 6 CrestFactor (0.1) 7 PowerFactor (0.01)}
     .1.6 stsAlarms   1.N well-known alarms (1 present, 0 not)
+    .1.7 stsAgent    1 TrapString (the text of the last trap, carried by every STS trap)
     .2   stsTraps    (firmware/snmp/traps.py)
 
 The manual prints neither the tree's number under 4555.1.1 (8 is ours, beside NET VISION 7's 7)
@@ -27,6 +28,7 @@ from firmware.snmp.rules import active_flags, holds
 STS = (1, 3, 6, 1, 4, 1, 4555, 1, 1, 8)
 OBJECTS = STS + (1,)
 TRAPS = STS + (2,)
+TRAP_STRING = OBJECTS + (7, 1, 0)
 
 # stsWellKnownAlarms: number -> (name, rule over the STS map's bits)
 ALARMS = {
@@ -125,3 +127,4 @@ def build(tree, ctx) -> None:
     for number, (_name, rule) in ALARMS.items():
         tree.scalar(OBJECTS + (6, 1, number), INTEGER,
                     guard(lambda r=rule: 1 if holds(r, flags()) else 0))
+    tree.scalar(TRAP_STRING[:-1], OCTETS, guard(lambda: ctx.last_trap_text))

@@ -89,7 +89,7 @@ def build(tree, kind: str, number: int, info: dict) -> Trap:
         name, level, _rule, _edge = wellknown.STS_TRAPS[number]
         text = STS_TEXTS.get(number, name)
         return Trap(kind, number, STS_TRAPS + (number,), level, text,
-                    [(TRAP_STRING, (OCTETS, text.encode()))])
+                    [(sts.TRAP_STRING, (OCTETS, text.encode()))])
     name, level, _rules, _edge = wellknown.NV_TRAPS[number]
     text = info.get("text") or TEXTS.get(number, name)
     varbinds = [(TRAP_STRING, (OCTETS, text.encode()))]
