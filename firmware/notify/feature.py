@@ -50,13 +50,15 @@ class Mail(Feature):
 
     def _sender(self):
         s = self.setting
-        return _smtp().SmtpSender(s("mail.server"), s("mail.port"), s("mail.tls"), s("mail.ca_file"),
-                          s("mail.auth"), s("mail.user"), s("mail.password"), s("mail.sender"))
+        return _smtp().SmtpSender(s("mail.server"), s("mail.port"), s("mail.tls"),
+                                  s("mail.ca_file"), s("mail.auth"), s("mail.user"),
+                                  s("mail.password"), s("mail.sender"))
 
     def _notifier(self, sender):
         smtp = _smtp()
         s = self.setting
-        return MailNotifier(self.card, sender, smtp.Mail, smtp.classify, s("mail.recipients"),
+        return MailNotifier(self.card, sender, smtp.Mail, smtp.classify,
+                            s("mail.recipients"),
                             s("mail.subject_prefix"), s("mail.delay") * 60,
                             s("mail.report_time"), s("mail.alarm_filter"))
 
