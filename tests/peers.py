@@ -198,6 +198,7 @@ template(name="fields" type="list" option.jsonf="on") {{
   property(outname="severity" name="syslogseverity" format="jsonf")
   property(outname="version" name="protocol-version" format="jsonf")
   property(outname="timestamp" name="timereported" dateFormat="rfc3339" format="jsonf")
+  property(outname="received" name="timegenerated" dateFormat="rfc3339" format="jsonf")
   property(outname="hostname" name="hostname" format="jsonf")
   property(outname="app" name="app-name" format="jsonf")
   property(outname="procid" name="procid" format="jsonf")
