@@ -168,3 +168,41 @@ def test_battery_test_through_upstestid_and_its_spin_lock(agent):
     assert got[TEST_ID] == "OID: " + QUICK_TEST and got[SPIN] == "INTEGER: %d" % (spin + 1)
     wait_until(lambda: tools.values("snmpget", "-v2c", "-c", "public", address, SUMMARY)[
         SUMMARY] in ("INTEGER: 1", "INTEGER: 3"), "the test result", timeout=120)
+
+
+SHUTDOWN_AFTER, STARTUP_AFTER = ".1.3.6.1.2.1.33.1.8.2.0", ".1.3.6.1.2.1.33.1.8.3.0"
+STATUS_CONTROL = ".1.3.6.1.4.1.4555.1.1.7.1.7.1.0"
+
+
+def test_upscontrol_counts_down_then_sends_the_command_to_the_ups(agent):
+    sim, _card, address, tools = agent
+    assert sim.state()["physics"]["load_off_in_s"] is None
+    tools.values("snmpset", "-v2c", "-c", "private", address, AUTO_RESTART, "i", "2",
+                 SHUTDOWN_AFTER, "i", "3")
+    left = int(tools.values("snmpget", "-v2c", "-c", "public", address, SHUTDOWN_AFTER)[
+        SHUTDOWN_AFTER].split()[-1])
+    assert 0 <= left <= 3 and sim.state()["physics"]["load_off_in_s"] is None
+    sim.wait_for(lambda st: st["physics"]["load_off_in_s"] is not None,
+                 what="load.off.delay at the UPS after the countdown")
+    assert tools.values("snmpget", "-v2c", "-c", "public", address, SHUTDOWN_AFTER)[
+        SHUTDOWN_AFTER] == "INTEGER: -1"
+    tools.values("snmpset", "-v2c", "-c", "private", address, STARTUP_AFTER, "i", "0",
+                 AUTO_RESTART, "i", "1")
+    sim.wait_for(lambda st: st["physics"]["load_off_in_s"] is None and st["physics"]["load_on"],
+                 what="load.on at the UPS")
+
+
+def test_net_vision_status_control_and_remote_controls_disabled(agent):
+    sim, card, address, tools = agent
+    tools.values("snmpset", "-v2c", "-c", "private", address, STATUS_CONTROL, "i", "6")
+    sim.wait_for(lambda st: st["physics"]["bypass"], what="the UPS on bypass")
+    tools.values("snmpset", "-v2c", "-c", "private", address, STATUS_CONTROL, "i", "7")
+    sim.wait_for(lambda st: not st["physics"]["bypass"], what="the UPS back on inverter")
+    sim.set(remote_disabled=True)
+    try:
+        card.wait_for(lambda s: "S06" in s["ups"]["statuses"], what="remote controls disabled")
+        out = tools.run("snmpset", "-v2c", "-c", "private", address, STATUS_CONTROL, "i", "6")
+        assert "inconsistentValue" in out.stdout + out.stderr, (out.stdout, out.stderr)
+        assert not sim.state()["physics"]["bypass"]
+    finally:
+        sim.set(remote_disabled=False)
