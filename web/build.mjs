@@ -26,12 +26,12 @@ const result = await build({
 const files = Object.keys(result.metafile.outputs).map((p) => basename(p));
 const js = files.find((f) => f.endsWith(".js"));
 const css = files.find((f) => f.endsWith(".css"));
-const html = readFileSync("src/index.html", "utf8")
-  .replace("{{js}}", js).replace("{{css}}", css);
+const html = readFileSync("src/index.html", "utf8").replace("{{js}}", js).replace("{{css}}", css);
 writeFileSync(join(out, "index.html"), html);
 writeFileSync(join(out, "favicon.svg"), readFileSync("src/favicon.svg"));
 
-let plain = 0, sent = 0;
+let plain = 0,
+  sent = 0;
 for (const name of readdirSync(out)) {
   const data = readFileSync(join(out, name));
   const gz = gzipSync(data, { level: 9 });

@@ -88,7 +88,7 @@ ROUTES = (
           body=body({"old": {"type": "string", "maxLength": 64},
                      "new": {"type": "string", "maxLength": 64}}, ("old", "new")),
           result=CHANGED, first=True),
-    # --- monitoring (§11, §12, §13) -------------------------------------------------------------
+    # --- monitoring (§11, §12, §13) ------------------------------------------------------------
     Route("GET", "/ups", "read", None, "The UPS snapshot: values, statuses, alarms, units",
           result=UPS, kind="own"),
     Route("GET", "/events", "read", None,

@@ -65,7 +65,8 @@ class WebServer:
             ("DELETE", "/certificate"): self.api.certificate_remove,
             ("GET", "/certificate/root"): self.api.certificate_root,
             ("GET", "/mibs"): self.api.mibs, ("GET", "/mibs/{name}"): self.api.mib,
-            ("GET", "/session"): self.session_api.show, ("POST", "/session"): self.session_api.login,
+            ("GET", "/session"): self.session_api.show,
+            ("POST", "/session"): self.session_api.login,
             ("DELETE", "/session"): self.session_api.logout,
         }
         self.runner: web.AppRunner | None = None

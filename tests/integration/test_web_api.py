@@ -242,3 +242,28 @@ def test_mib_names_outside_the_list_are_not_served(card):
     admin = logged(card, "admin")
     for name in ("..%2Fpyproject.toml", "%2E%2E", "no.such.mib"):
         assert admin.call("GET", "/mibs/" + name)[0] == 404
+
+
+def test_the_serial_debug_trace_shows_the_modbus_frames(card):
+    writer = logged(card, "write")
+    assert writer.call("POST", "/upsdebug", {"enabled": True, "clear": True})[0] == 200
+    frames = wait_until(lambda: writer.call("GET", "/upsdebug")[1]["frames"], "traced frames")
+    assert {f["dir"] for f in frames} >= {"tx"} and frames[0]["hex"].startswith("01 ")
+    status, text = writer.call("GET", "/upsdebug/csv")
+    lines = text.decode().splitlines()
+    assert status == 200 and lines[0] == "time,direction,bytes,hex" and len(lines) > 1
+    assert writer.call("POST", "/upsdebug", {"enabled": False})[1]["enabled"] is False
+
+
+def test_http_redirects_to_https_when_asked(sim, tmp_path):
+    with start_card(tmp_path, serial=sim.link, sets=["http.redirect=on"]) as card:
+        import http.client
+        host, port = card.http_url.split("//")[1].split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", "/api/v1/session")
+        resp = conn.getresponse()
+        assert resp.status == 308
+        assert resp.getheader("Location") == card.https_url.replace(
+            "127.0.0.1", host) + "/api/v1/session"
+        status, answer = WebClient(card.https_url).call("GET", "/session")
+        assert status == 200 and answer["logged_in"] is False

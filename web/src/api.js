@@ -12,8 +12,12 @@ export class ApiError extends Error {
   }
 }
 
-export function setCsrf(token) { csrf = token || ""; }
-export function onSessionEnd(fn) { listeners.add(fn); }
+export function setCsrf(token) {
+  csrf = token || "";
+}
+export function onSessionEnd(fn) {
+  listeners.add(fn);
+}
 
 export async function api(method, path, body, raw) {
   const opts = { method, headers: {}, credentials: "same-origin" };
@@ -58,7 +62,10 @@ export function live(handlers) {
   const source = new EventSource(BASE + "/events");
   source.addEventListener("ups", (e) => handlers.ups(JSON.parse(e.data)));
   source.addEventListener("event", (e) => handlers.event(JSON.parse(e.data)));
-  source.addEventListener("end", () => { source.close(); handlers.end(); });
+  source.addEventListener("end", () => {
+    source.close();
+    handlers.end();
+  });
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) handlers.end();
   };

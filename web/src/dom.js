@@ -51,11 +51,28 @@ export function s(tag, attrs, children) {
 
 // A table from column titles and rows of cells.
 export function table(columns, rows, caption) {
-  return h("div.scroll", h("table", [
-    caption ? h("caption", caption) : null,
-    h("thead", h("tr", columns.map((c) => h("th", { scope: "col" }, c)))),
-    h("tbody", rows.map((r) => h("tr", r.map((c) => h("td", c))))),
-  ]));
+  return h(
+    "div.scroll",
+    h("table", [
+      caption ? h("caption", caption) : null,
+      h(
+        "thead",
+        h(
+          "tr",
+          columns.map((c) => h("th", { scope: "col" }, c)),
+        ),
+      ),
+      h(
+        "tbody",
+        rows.map((r) =>
+          h(
+            "tr",
+            r.map((c) => h("td", c)),
+          ),
+        ),
+      ),
+    ]),
+  );
 }
 
 export function message(text, kind = "info") {

@@ -8,19 +8,47 @@ import { store } from "../store.js";
 export function field(row) {
   const id = "set-" + row.key.replace(/\./g, "-");
   const common = { id, name: row.key, "aria-describedby": id + "-doc" };
-  if (row.kind === "bool") return h("input", { ...common, type: "checkbox", checked: row.value === true });
-  if (row.kind === "choice") return h("select", common, row.limit.map((o) =>
-    h("option", { value: o, selected: String(row.value) === o }, o)));
-  if (row.kind === "int") return h("input", { ...common, type: "number", min: row.limit[0], max: row.limit[1], value: row.value });
-  if (row.kind === "password" || row.kind === "secret") return h("input", { ...common, type: "password",
-    autocomplete: "new-password", placeholder: row.value ? "(set: leave empty to keep)" : "(not set)" });
-  if (row.kind === "list") return h("textarea", { ...common, rows: 3 }, (row.value || []).join("\n"));
-  return h("input", { ...common, type: "text", value: row.value ?? "", maxLength: row.limit || 256 });
+  if (row.kind === "bool")
+    return h("input", { ...common, type: "checkbox", checked: row.value === true });
+  if (row.kind === "choice")
+    return h(
+      "select",
+      common,
+      row.limit.map((o) => h("option", { value: o, selected: String(row.value) === o }, o)),
+    );
+  if (row.kind === "int")
+    return h("input", {
+      ...common,
+      type: "number",
+      min: row.limit[0],
+      max: row.limit[1],
+      value: row.value,
+    });
+  if (row.kind === "password" || row.kind === "secret")
+    return h("input", {
+      ...common,
+      type: "password",
+      autocomplete: "new-password",
+      placeholder: row.value ? "(set: leave empty to keep)" : "(not set)",
+    });
+  if (row.kind === "list")
+    return h("textarea", { ...common, rows: 3 }, (row.value || []).join("\n"));
+  return h("input", {
+    ...common,
+    type: "text",
+    value: row.value ?? "",
+    maxLength: row.limit || 256,
+  });
 }
 
 function valueOf(row, el) {
   if (row.kind === "bool") return el.checked ? "on" : "off";
-  if (row.kind === "list") return el.value.split("\n").map((x) => x.trim()).filter(Boolean).join(",");
+  if (row.kind === "list")
+    return el.value
+      .split("\n")
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .join(",");
   return el.value;
 }
 
@@ -28,51 +56,95 @@ export function settingsForm(rows, title) {
   const status = h("div.form-status");
   const inputs = rows.map((row) => [row, field(row)]);
   const canEdit = (row) => store.can(row.key.startsWith("auth.") ? "admin" : "write");
-  inputs.forEach(([row, el]) => { if (!canEdit(row)) el.disabled = true; });
-  const form = h("form.settings", { onsubmit: async (e) => {
-    e.preventDefault();
-    clear(status);
-    const assignments = [];
-    for (const [row, el] of inputs) {
-      if (!canEdit(row)) continue;
-      const v = valueOf(row, el);
-      if ((row.kind === "password" || row.kind === "secret") && !v) continue;
-      const before = row.kind === "bool" ? (row.value ? "on" : "off")
-        : row.kind === "list" ? (row.value || []).join(",") : String(row.value ?? "");
-      if (v !== before) assignments.push(`${row.key}=${v}`);
-    }
-    if (!assignments.length) { append(status, message("Nothing changed.")); return; }
-    try {
-      const r = await post("/config", { assignments });
-      append(status, message(`Saved: ${r.changed.join(", ") || "nothing changed"}` +
-        (r.restart && r.restart.length ? ` (after a restart: ${r.restart.join(", ")})` : "")));
-      for (const [f, why] of Object.entries({ ...r.not_applied, ...r.not_running })) {
-        append(status, message(`${f}: ${why}`, "error"));
-      }
-      store.emit("refresh-session");
-    } catch (err) {
-      append(status, message(err.message, "error"));
-      for (const [k, why] of Object.entries(err.detail || {})) append(status, message(`${k}: ${why}`, "error"));
-    }
-  } }, [h("table.form", [h("caption", title), h("tbody", inputs.map(([row, el]) => h("tr", [
-    h("th", h("label", { htmlFor: el.id }, row.label + (row.restart ? " *" : ""))),
-    h("td", [el, h("small", { id: el.id + "-doc" }, ` ${row.doc}`)])])))]),
-  h("button", { type: "submit" }, "Apply"), status]);
+  inputs.forEach(([row, el]) => {
+    if (!canEdit(row)) el.disabled = true;
+  });
+  const form = h(
+    "form.settings",
+    {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        clear(status);
+        const assignments = [];
+        for (const [row, el] of inputs) {
+          if (!canEdit(row)) continue;
+          const v = valueOf(row, el);
+          if ((row.kind === "password" || row.kind === "secret") && !v) continue;
+          const before =
+            row.kind === "bool"
+              ? row.value
+                ? "on"
+                : "off"
+              : row.kind === "list"
+                ? (row.value || []).join(",")
+                : String(row.value ?? "");
+          if (v !== before) assignments.push(`${row.key}=${v}`);
+        }
+        if (!assignments.length) {
+          append(status, message("Nothing changed."));
+          return;
+        }
+        try {
+          const r = await post("/config", { assignments });
+          append(
+            status,
+            message(
+              `Saved: ${r.changed.join(", ") || "nothing changed"}` +
+                (r.restart && r.restart.length
+                  ? ` (after a restart: ${r.restart.join(", ")})`
+                  : ""),
+            ),
+          );
+          for (const [f, why] of Object.entries({ ...r.not_applied, ...r.not_running })) {
+            append(status, message(`${f}: ${why}`, "error"));
+          }
+          store.emit("refresh-session");
+        } catch (err) {
+          append(status, message(err.message, "error"));
+          for (const [k, why] of Object.entries(err.detail || {}))
+            append(status, message(`${k}: ${why}`, "error"));
+        }
+      },
+    },
+    [
+      h("table.form", [
+        h("caption", title),
+        h(
+          "tbody",
+          inputs.map(([row, el]) =>
+            h("tr", [
+              h("th", h("label", { htmlFor: el.id }, row.label + (row.restart ? " *" : ""))),
+              h("td", [el, h("small", { id: el.id + "-doc" }, ` ${row.doc}`)]),
+            ]),
+          ),
+        ),
+      ]),
+      h("button", { type: "submit" }, "Apply"),
+      status,
+    ],
+  );
   return form;
 }
 
 export async function configPage(main, feature) {
-  const rows = (await get("/config")).filter((r) => r.feature === feature &&
-    !(feature === "accounts" && r.key === "auth.users"));
-  append(main, [h("h1", (rows[0] && rows[0].title) || feature), rows.length
-    ? settingsForm(rows, "Settings") : message("No settings.")]);
+  const rows = (await get("/config")).filter(
+    (r) => r.feature === feature && !(feature === "accounts" && r.key === "auth.users"),
+  );
+  append(main, [
+    h("h1", (rows[0] && rows[0].title) || feature),
+    rows.length ? settingsForm(rows, "Settings") : message("No settings."),
+  ]);
 }
 
 export async function services(main) {
-  const rows = (await get("/config")).filter((r) => /\.(enabled|port)$/.test(r.key) ||
-    r.key === "http.redirect");
-  append(main, [h("h1", "NET VISION Control"), message("Network services and their ports; " +
-    "a service that is off listens nowhere."), settingsForm(rows, "Services")]);
+  const rows = (await get("/config")).filter(
+    (r) => /\.(enabled|port)$/.test(r.key) || r.key === "http.redirect",
+  );
+  append(main, [
+    h("h1", "NET VISION Control"),
+    message("Network services and their ports; " + "a service that is off listens nowhere."),
+    settingsForm(rows, "Services"),
+  ]);
 }
 
 export async function users(main) {
@@ -82,31 +154,77 @@ export async function users(main) {
   const draw = async () => {
     const list = await get("/accounts");
     clear(box);
-    append(box, table(["Index", "User Name", "Access type", "Password valid (days)", ""], list.map((u, i) => [
-      String(i), u.name, u.access === "admin" ? "Admin (always active)" : { disabled: "Disabled", read: "Read Only", write: "Read/Write" }[u.access],
-      u.days_left === null ? "" : String(u.days_left),
-      u.name === "admin" ? "" : h("button", { onclick: async () => {
-        try { await del("/accounts/" + encodeURIComponent(u.name)); draw(); }
-        catch (err) { append(status, message(err.message, "error")); }
-      } }, "Remove")])));
+    append(
+      box,
+      table(
+        ["Index", "User Name", "Access type", "Password valid (days)", ""],
+        list.map((u, i) => [
+          String(i),
+          u.name,
+          u.access === "admin"
+            ? "Admin (always active)"
+            : { disabled: "Disabled", read: "Read Only", write: "Read/Write" }[u.access],
+          u.days_left === null ? "" : String(u.days_left),
+          u.name === "admin"
+            ? ""
+            : h(
+                "button",
+                {
+                  onclick: async () => {
+                    try {
+                      await del("/accounts/" + encodeURIComponent(u.name));
+                      draw();
+                    } catch (err) {
+                      append(status, message(err.message, "error"));
+                    }
+                  },
+                },
+                "Remove",
+              ),
+        ]),
+      ),
+    );
   };
   const name = h("input#user-name", { maxLength: 32, required: true });
   const password = h("input#user-password", { type: "password", autocomplete: "new-password" });
-  const access = h("select#user-access", [["disabled", "Disabled"], ["read", "Read Only"], ["write", "Read/Write"]]
-    .map(([v, t]) => h("option", { value: v }, t)));
-  append(main, [box, h("form", { onsubmit: async (e) => {
-    e.preventDefault(); clear(status);
-    try {
-      const body = { name: name.value, access: access.value };
-      if (password.value) body.password = password.value;
-      await post("/accounts", body);
-      append(status, message(`User ${name.value} saved.`));
-      draw();
-    } catch (err) { append(status, message(err.message, "error")); }
-  } }, [h("h2", "Add or change a user (up to 8)"), h("label", ["User Name", name]),
-    h("label", ["Password", password]), h("label", ["Access type", access]),
-    h("button#user-save", { type: "submit" }, "Save")]), status,
-    h("p", h("button", { onclick: () => store.emit("password") }, "Change my password"))]);
+  const access = h(
+    "select#user-access",
+    [
+      ["disabled", "Disabled"],
+      ["read", "Read Only"],
+      ["write", "Read/Write"],
+    ].map(([v, t]) => h("option", { value: v }, t)),
+  );
+  append(main, [
+    box,
+    h(
+      "form",
+      {
+        onsubmit: async (e) => {
+          e.preventDefault();
+          clear(status);
+          try {
+            const body = { name: name.value, access: access.value };
+            if (password.value) body.password = password.value;
+            await post("/accounts", body);
+            append(status, message(`User ${name.value} saved.`));
+            draw();
+          } catch (err) {
+            append(status, message(err.message, "error"));
+          }
+        },
+      },
+      [
+        h("h2", "Add or change a user (up to 8)"),
+        h("label", ["User Name", name]),
+        h("label", ["Password", password]),
+        h("label", ["Access type", access]),
+        h("button#user-save", { type: "submit" }, "Save"),
+      ],
+    ),
+    status,
+    h("p", h("button", { onclick: () => store.emit("password") }, "Change my password")),
+  ]);
   await draw();
 }
 
@@ -117,62 +235,159 @@ export async function timePage(main) {
   const show = async () => {
     const t = await get("/time");
     clear(info);
-    append(info, table(["", ""], Object.entries(t).filter(([, v]) => typeof v !== "object")
-      .map(([k, v]) => [k, String(v)])));
+    append(
+      info,
+      table(
+        ["", ""],
+        Object.entries(t)
+          .filter(([, v]) => typeof v !== "object")
+          .map(([k, v]) => [k, String(v)]),
+      ),
+    );
   };
-  const act = (label, fn) => h("button", { onclick: async () => {
-    clear(status);
-    try { await fn(); append(status, message(`${label}: done.`)); show(); }
-    catch (err) { append(status, message(err.message, "error")); }
-  } }, label);
+  const act = (label, fn) =>
+    h(
+      "button",
+      {
+        onclick: async () => {
+          clear(status);
+          try {
+            await fn();
+            append(status, message(`${label}: done.`));
+            show();
+          } catch (err) {
+            append(status, message(err.message, "error"));
+          }
+        },
+      },
+      label,
+    );
   const manual = h("input#time-manual", { placeholder: "dd/mm/yyyy hh:mm:ss" });
   const rows = (await get("/config")).filter((r) => r.key.startsWith("time."));
-  append(main, [info, h("div.controls", [
-    act("Synchronize with computer time", () => post("/time/browser", { epoch_ms: Date.now() })),
-    act("Synchronize with NTP server now", () => post("/time/ntp-sync")),
-    act("Update UPS now", () => post("/time/update-ups"))]),
-  h("div.controls", [h("label", ["Set manually", manual]), act("Set value", () => post("/time", { local: manual.value }))]),
-  status, settingsForm(rows, "Time settings")]);
+  append(main, [
+    info,
+    h("div.controls", [
+      act("Synchronize with computer time", () => post("/time/browser", { epoch_ms: Date.now() })),
+      act("Synchronize with NTP server now", () => post("/time/ntp-sync")),
+      act("Update UPS now", () => post("/time/update-ups")),
+    ]),
+    h("div.controls", [
+      h("label", ["Set manually", manual]),
+      act("Set value", () => post("/time", { local: manual.value })),
+    ]),
+    status,
+    settingsForm(rows, "Time settings"),
+  ]);
   await show();
 }
 
 export async function files(main, st) {
   append(main, h("h1", "Configuration files and certificates"));
   const status = h("div");
-  const say = (t, kind) => { clear(status); append(status, message(t, kind)); };
+  const say = (t, kind) => {
+    clear(status);
+    append(status, message(t, kind));
+  };
   const cert = await get("/certificate");
   const mibs = await get("/mibs");
   const admin = st.can("admin");
   const restore = h("input#restore-file", { type: "file", accept: ".json" });
   const pem = h("input#pem-file", { type: "file", accept: ".pem" });
   append(main, [
-    h("section", [h("h2", "Configuration"),
-      admin ? h("button#backup", { onclick: () => download("/config/backup", "opennmc-config.json") }, "Download Configuration") : null,
+    h("section", [
+      h("h2", "Configuration"),
+      admin
+        ? h(
+            "button#backup",
+            { onclick: () => download("/config/backup", "opennmc-config.json") },
+            "Download Configuration",
+          )
+        : null,
       admin ? h("label", ["Upload Configuration", restore]) : null,
-      admin ? h("button", { onclick: async () => {
-        if (!restore.files[0]) return say("Choose a backup file first.", "error");
-        try {
-          const r = await post("/config/restore", { text: await restore.files[0].text() });
-          say(`Restored: ${r.changed.length} setting(s) changed.`);
-        } catch (err) { say(`${err.message} ${JSON.stringify(err.detail || {})}`, "error"); }
-      } }, "Upload") : message("Backup and restore are for the admin account.")]),
-    h("section", [h("h2", "HTTPS certificate"),
-      table(["", ""], Object.entries(cert).map(([k, v]) => [k, String(v)])),
-      h("button", { onclick: () => download("/certificate/root", "cacert.crt") }, "Download Root Certificate"),
+      admin
+        ? h(
+            "button",
+            {
+              onclick: async () => {
+                if (!restore.files[0]) return say("Choose a backup file first.", "error");
+                try {
+                  const r = await post("/config/restore", { text: await restore.files[0].text() });
+                  say(`Restored: ${r.changed.length} setting(s) changed.`);
+                } catch (err) {
+                  say(`${err.message} ${JSON.stringify(err.detail || {})}`, "error");
+                }
+              },
+            },
+            "Upload",
+          )
+        : message("Backup and restore are for the admin account."),
+    ]),
+    h("section", [
+      h("h2", "HTTPS certificate"),
+      table(
+        ["", ""],
+        Object.entries(cert).map(([k, v]) => [k, String(v)]),
+      ),
+      h(
+        "button",
+        { onclick: () => download("/certificate/root", "cacert.crt") },
+        "Download Root Certificate",
+      ),
       admin ? h("label", ["Upload CA file (.pem, 8 KB max)", pem]) : null,
-      admin ? h("button", { onclick: async () => {
-        if (!pem.files[0]) return say("Choose a .pem file first.", "error");
-        try { await api("POST", "/certificate", pem.files[0], true); say("Certificate installed: HTTPS restarts with it."); }
-        catch (err) { say(err.message, "error"); }
-      } }, "Upload") : null,
-      admin && cert.source === "uploaded" ? h("button", { onclick: async () => {
-        try { await del("/certificate"); say("Uploaded certificate removed."); }
-        catch (err) { say(err.message, "error"); }
-      } }, "Remove") : null]),
-    h("section", [h("h2", "Download MIB file"), mibs.length ? h("ul", mibs.map((m) => h("li",
-      h("button", { onclick: () => download("/mibs/" + encodeURIComponent(m.name), m.name) }, m.name))))
-      : message("This build ships no MIB file.")]),
-    status]);
+      admin
+        ? h(
+            "button",
+            {
+              onclick: async () => {
+                if (!pem.files[0]) return say("Choose a .pem file first.", "error");
+                try {
+                  await api("POST", "/certificate", pem.files[0], true);
+                  say("Certificate installed: HTTPS restarts with it.");
+                } catch (err) {
+                  say(err.message, "error");
+                }
+              },
+            },
+            "Upload",
+          )
+        : null,
+      admin && cert.source === "uploaded"
+        ? h(
+            "button",
+            {
+              onclick: async () => {
+                try {
+                  await del("/certificate");
+                  say("Uploaded certificate removed.");
+                } catch (err) {
+                  say(err.message, "error");
+                }
+              },
+            },
+            "Remove",
+          )
+        : null,
+    ]),
+    h("section", [
+      h("h2", "Download MIB file"),
+      mibs.length
+        ? h(
+            "ul",
+            mibs.map((m) =>
+              h(
+                "li",
+                h(
+                  "button",
+                  { onclick: () => download("/mibs/" + encodeURIComponent(m.name), m.name) },
+                  m.name,
+                ),
+              ),
+            ),
+          )
+        : message("This build ships no MIB file."),
+    ]),
+    status,
+  ]);
 }
 
 export async function upsdebug(main, st) {
@@ -182,20 +397,38 @@ export async function upsdebug(main, st) {
   const draw = async () => {
     const d = await get("/upsdebug");
     clear(box);
-    append(box, [h("p", `Trace ${d.enabled ? "on" : "off"}: ${d.rows} frame(s) kept (last ${d.max_rows}).`),
-      table(["Time", "Direction", "Bytes"], d.frames.slice(-100).reverse().map((f) => [f.local || String(f.time), f.dir, f.hex]))]);
+    append(box, [
+      h("p", `Trace ${d.enabled ? "on" : "off"}: ${d.rows} frame(s) kept (last ${d.max_rows}).`),
+      table(
+        ["Time", "Direction", "Bytes"],
+        d.frames
+          .slice(-100)
+          .reverse()
+          .map((f) => [f.local || String(f.time), f.dir, f.hex]),
+      ),
+    ]);
     return d;
   };
   const d = await draw();
   const set = (body) => async () => {
-    try { await post("/upsdebug", body); await draw(); } catch (err) { append(status, message(err.message, "error")); }
+    try {
+      await post("/upsdebug", body);
+      await draw();
+    } catch (err) {
+      append(status, message(err.message, "error"));
+    }
   };
   if (st.can("write")) {
-    append(main, h("div.controls", [h("button#debug-on", { onclick: set({ enabled: true }) }, "Enable"),
-      h("button", { onclick: set({ enabled: false }) }, "Disable"),
-      h("button", { onclick: set({ clear: true }) }, "Clear"),
-      h("button", { onclick: () => download("/upsdebug/csv", "upsdebug.csv") }, "Export CSV"),
-      h("button", { onclick: draw }, "Refresh")]));
+    append(
+      main,
+      h("div.controls", [
+        h("button#debug-on", { onclick: set({ enabled: true }) }, "Enable"),
+        h("button", { onclick: set({ enabled: false }) }, "Disable"),
+        h("button", { onclick: set({ clear: true }) }, "Clear"),
+        h("button", { onclick: () => download("/upsdebug/csv", "upsdebug.csv") }, "Export CSV"),
+        h("button", { onclick: draw }, "Refresh"),
+      ]),
+    );
   }
   append(main, [status, box]);
   return d && null;
