@@ -3,6 +3,7 @@
     run | detect          firmware/cli/run.py
     config keys           firmware/cli/keys.py
     status, logs, alarms, config get|set|..., time     firmware/cli/manage.py (the local socket)
+    mail test|report, wol send                         firmware/cli/notify.py (the same socket)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import asyncio
 import sys
 
-from firmware.cli import keys, manage, run
+from firmware.cli import keys, manage, notify, run
 
 BOARDS = ("sim", "rpi", "esp32")
 DATA_DIR_HELP = "the running card's data folder (default .sim-data)"
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--update-docs", metavar="PATH",
                    help="rewrite the generated table in the settings reference (docs/settings.md)")
     manage.add_parsers(sub, DATA_DIR_HELP)
+    notify.add_parsers(sub, DATA_DIR_HELP)
     return p
 
 
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "config" and args.config_command == "keys":
             return keys.keys(args)
         args.data_dir = args.data_dir or run.default_data_dir("sim")
+        if args.command in notify.COMMANDS:
+            return notify.run(args)
         return manage.run(args)
     except KeyboardInterrupt:
         return 130

@@ -26,6 +26,7 @@ from firmware.settings.config import Config
 from firmware.state import catalogue
 from firmware.state.bus import EventBus
 from firmware.ups.feature import Ups
+from tests.cardcli import cli
 from tests.cardharness import start_card
 from tests.peers import UdpReceiver
 from tests.simharness import start_sim
@@ -139,12 +140,15 @@ def test_the_running_cards_test_button_through_the_management_socket(tmp_path):
             every = call(path, "wol.send", {})
             bad = call(path, "wol.send", {"mac": "not-a-mac"})
             rx.wait_for(3)
+            typed = cli(card, "wol", "send", "--mac", DB)           # the same, from a shell
+            rx.wait_for(4)
             status = card.status()["wol"]
     assert one == {"ok": True, "result": {"sent": 1}} and every["result"] == {"sent": 2}
     assert not bad["ok"] and bad["kind"] == "usage" and "MAC address" in bad["error"]
+    assert typed.returncode == 0 and typed.stdout == "magic packets sent: 1\n"
     assert [d for d, _t in rx.got] == [wol.magic_packet(mac(WEB)), wol.magic_packet(mac(DB)),
-                                       wol.magic_packet(mac(WEB))]
-    assert status["sent"] == 3 and status["targets"] == 2
+                                       wol.magic_packet(mac(WEB)), wol.magic_packet(mac(DB))]
+    assert status["sent"] == 4 and status["targets"] == 2
 
 
 def test_an_unreachable_broadcast_address_is_retried_then_logged(tmp_path):

@@ -235,8 +235,15 @@ def test_the_running_card_mails_the_simulators_mains_failure(tmp_path, cert):
                                                  for m in ms), "the on-battery mail", 60)
             out = cli(card, "config", "backup", str(tmp_path / "backup.json"))
             assert out.returncode == 0, out.stderr
+            sent = cli_ok(card, "mail", "test", "--to", WARN)         # "Send Test"
+            smtp.wait_for(lambda ms: any(m.subject.endswith("Mail send test") for m in ms),
+                          "the test mail")
             status = card.status()["mail"]
+            cli_ok(card, "config", "set", "mail.password=wrong")
+            refused = cli(card, "mail", "test")
             assert "Mail sent" in [e["text"] for e in events(card)]
+    assert sent == "test mail sent to %s\n" % WARN
+    assert refused.returncode == 1 and refused.stderr.startswith("opennmc: 535 Mail send error")
     on_battery = [m for m in mails if "Operating on Battery" in m.subject][0]
     assert on_battery.tls and on_battery.authenticated and WARN in on_battery.to
     assert "Status:" in on_battery.body()
