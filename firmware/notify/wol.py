@@ -8,11 +8,12 @@ Magic packet (one UDP datagram to wol.broadcast:wol.port, AMD's Magic Packet for
       6 bytes             repeated 16 times: 96 bytes                  = 102 bytes
 
 When (pure logic, portable; the datagram itself goes through the `send` the feature gives):
-the servers were told to shut down (card events shutdown.request or shutdown.ups) -> armed; the
-arming is kept in DATA/wol.armed, since the UPS may switch the card off too. Once armed, the
-mains return (ups.status says OL again) or the UPS restart (card event ups.output.on) -> after
-wol.delay seconds, one packet to each enabled target, "Wake On LAN packet sent to clients", and
-the arming is cleared. A cancelled shutdown (shutdown.cancel) clears it without waking anyone.
+the servers were told to shut down (card events shutdown.request or shutdown.ups; not the
+manual's AC-fail test, unless it sent FSD) -> armed; the arming is kept in DATA/wol.armed, since
+the UPS may switch the card off too. Once armed, the mains return (ups.status says OL again) or
+the UPS restart (card event ups.output.on) -> after wol.delay seconds, one packet to each enabled
+target, "Wake On LAN packet sent to clients", and the arming is cleared. A cancelled shutdown
+(shutdown.cancel) clears it without waking anyone.
 """
 
 import os
@@ -93,7 +94,10 @@ class WakeOnLan:
         """Bus callback: arm, disarm, or wake when armed and power is back."""
         code = event.get("code")
         if event.get("source") == "card" and code in ARM_CODES:
-            self._arm(code)
+            # The manual's AC-fail test runs the procedure without shutting anyone down (no FSD
+            # unless the admin asks for it, then the event says fsd): nothing to wake after it.
+            if not event.get("test") or event.get("fsd"):
+                self._arm(code)
             return
         if event.get("source") == "card" and code == "shutdown.cancel":
             if self._task is None:

@@ -43,8 +43,10 @@ class MagicPacketTest(unittest.TestCase):
             self.assertEqual(wol.mains_on(status), on, status)
 
 
-def card_event(bus, code):
-    bus.publish({"time": None, "source": "card", "level": "I", "code": code, "text": code})
+def card_event(bus, code, **params):
+    event = {"time": None, "source": "card", "level": "I", "code": code, "text": code}
+    event.update(params)
+    bus.publish(event)
 
 
 async def until(predicate, ms=3000):
@@ -92,6 +94,13 @@ class WakeTest(unittest.IsolatedAsyncioTestCase):
         card_event(self.bus, "comm.restored")                    # once per shutdown
         await compat.sleep_ms(20)
         self.assertEqual(len(self.sent), 2)
+
+    async def test_the_ac_fail_test_arms_only_when_it_sent_fsd(self):
+        w = self.make()
+        card_event(self.bus, "shutdown.request", test=True)
+        self.assertFalse(w.armed)
+        card_event(self.bus, "shutdown.request", test=True, fsd=True)
+        self.assertTrue(w.armed)
 
     async def test_the_ups_restart_wakes_and_a_cancel_disarms(self):
         w = self.make()
