@@ -37,7 +37,6 @@ except ImportError:  # pragma: no cover - old MicroPython ports
     import uasyncio as asyncio  # type: ignore
 
 LOGIN_TIMEOUT_S = 60     # to type the password once the name is given
-LOGIN_TIMEOUT_DEFAULT_S = 300   # the manual's Login Timeout (s) (§15.2)
 FOREVER = -1             # a question without a time limit: the login prompt of a serial line
 LOGIN_TRIES = 3          # wrong passwords before the serial line shows its banner again
 PASSWORD_TRIES = 3       # attempts to set a new password when one must be set first
@@ -100,13 +99,10 @@ class Session:
     @property
     def idle_timeout_s(self):
         """Seconds without a keystroke that end the session: the card's Login Timeout
-        (auth.login_timeout where the accounts have it), read at each question."""
+        (auth.login_timeout, the manual's §15.2), read at each question."""
         if self._idle_timeout_s is not None:
             return self._idle_timeout_s
-        config = self.card.config
-        if "auth.login_timeout" in config.schema:
-            return config.get("auth.login_timeout")
-        return LOGIN_TIMEOUT_DEFAULT_S
+        return self.card.config.get("auth.login_timeout")
 
     def caller(self):
         return Caller(self.user, self.via)
