@@ -29,7 +29,6 @@ class Snmp(Feature):
         self.counters = {}
         self.who = None
         self.m = None
-        self.auth_traps = False
         self.tree = None
         self.tracker = None
         self.controls = None

@@ -35,18 +35,18 @@ class _Receiver:
         self.dropped = 0
         self.failed = 0
         self.address = None
+        self.agent_address = None
         self.last_error = None
 
 
 class TrapSender:
     """Routes notifications to receivers and sends them without waiting on any of them."""
 
-    def __init__(self, tree, send, uptime, usm=None, agent_address=b"\x7f\x00\x00\x01") -> None:
+    def __init__(self, tree, send, uptime, usm=None) -> None:
         self.tree = tree
         self.send = send                # send(bytes, (host, port)) on the agent's socket
         self.uptime = uptime
         self.usm = usm
-        self.agent_address = agent_address
         self.trap_filter = False
         self.receivers = []
         self.last_text = ""
@@ -109,12 +109,25 @@ class TrapSender:
                                        family=socket.AF_INET)
         return infos[0][4][:2]
 
+    @staticmethod
+    def _source(address: tuple) -> bytes:
+        """The card's address towards a receiver (a v1 trap's agent-addr): the route's source,
+        learnt by connecting a UDP socket, which sends nothing."""
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect(address)
+                return socket.inet_aton(s.getsockname()[0])
+        except OSError:
+            return b"\x00\x00\x00\x00"
+
     def _send_one(self, r: _Receiver, uptime: int, trap) -> None:
         c = r.config
         head = [(SYS_UPTIME, (TICKS, uptime)), (SNMP_TRAP_OID, (OID, trap.oid))]
         if c.version == "v1":
             enterprise, generic, specific = traps.v1_fields(trap.oid)
-            data = ber.encode_trap_v1(c.community.encode(), enterprise, self.agent_address,
+            if r.agent_address is None:
+                r.agent_address = self._source(r.address)
+            data = ber.encode_trap_v1(c.community.encode(), enterprise, r.agent_address,
                                       generic, specific, uptime, trap.varbinds)
         elif c.version == "v2c":
             self.request_id = self.request_id % 0x7FFFFFFF + 1

@@ -12,8 +12,7 @@ system.* settings: a SET changes them through the configuration, checked and log
 """
 
 from firmware import VERSION
-from firmware.snmp.mib import (COUNTER, INTEGER, OCTETS, OID, TICKS, Writer, int_check,
-                               text_check)
+from firmware.snmp.mib import COUNTER, INTEGER, OCTETS, OID, TICKS, Writer, text_check
 
 SYSTEM = (1, 3, 6, 1, 2, 1, 1)
 SNMP = (1, 3, 6, 1, 2, 1, 11)
@@ -50,10 +49,9 @@ def build(tree, ctx) -> None:
     for name, sub in COUNTERS.items():
         tree.scalar(SNMP + (sub,), COUNTER, _counter(ctx, name))
 
-    async def auth_traps(index, value):
-        ctx.auth_traps = value == 1
-    tree.scalar(SNMP + (30,), INTEGER, lambda: 1 if ctx.auth_traps else 2,
-                Writer(int_check(1, 2), auth_traps))
+    # snmpEnableAuthenTraps: disabled(2). The card sends no authenticationFailure trap: an
+    # unknown community is dropped and counted (snmpInBadCommunityNames).
+    tree.scalar(SNMP + (30,), INTEGER, lambda: 2)
 
 
 def _counter(ctx, name):
