@@ -76,6 +76,20 @@ class Mail(Feature):
             self.card.bus.unsubscribe(notifier.on_event)
             await notifier.stop()
 
+    async def apply(self, changed):
+        """New settings: the mails already queued or delayed go on with the new ones."""
+        old = self.notifier
+        if old is None or not self.setting("mail.enabled"):
+            await self.stop()
+            await self.start()
+            return
+        new = self._notifier(self._sender())        # ValueError: the old one keeps running
+        self.card.bus.unsubscribe(old.on_event)
+        self.card.bus.subscribe(new.on_event)
+        self.notifier = new
+        await old.stop(successor=new)
+        new.start()
+
     def operations(self):
         return {"mail.test": self._test, "mail.report": self._report}
 
@@ -128,8 +142,31 @@ class Syslog(Feature):
         self.notifier = None
 
     async def start(self):
-        if not self.setting("syslog.enabled"):
+        notifier = self._notifier()
+        if notifier is not None:
+            self.card.bus.subscribe(notifier.on_event)
+            notifier.start()
+            self.notifier = notifier
+
+    async def apply(self, changed):
+        """New settings: the messages already queued go on to the new server."""
+        old = self.notifier
+        if old is None:
+            await self.start()
             return
+        new = self._notifier()                      # ValueError: the old one keeps running
+        self.card.bus.unsubscribe(old.on_event)
+        self.notifier = new
+        if new is None:
+            await old.stop()
+            return
+        self.card.bus.subscribe(new.on_event)
+        await old.stop(successor=new)
+        new.start()
+
+    def _notifier(self):
+        if not self.setting("syslog.enabled"):
+            return None
         transport = _transport()
         host, port, kind = (self.setting("syslog.server"), self.setting("syslog.port"),
                             self.setting("syslog.transport"))
@@ -141,12 +178,8 @@ class Syslog(Feature):
             context = transport.tls_context(self.setting("syslog.ca_file")) \
                 if kind == "tls" else None
             link = transport.Stream(host, port, context)
-        notifier = SyslogNotifier(self.card, link, kind, self.setting("syslog.events"),
-                                  self.setting("syslog.facility"),
-                                  "%s:%d/%s" % (host, port, kind))
-        self.card.bus.subscribe(notifier.on_event)
-        notifier.start()
-        self.notifier = notifier
+        return SyslogNotifier(self.card, link, kind, self.setting("syslog.events"),
+                              self.setting("syslog.facility"), "%s:%d/%s" % (host, port, kind))
 
     async def stop(self):
         notifier, self.notifier = self.notifier, None

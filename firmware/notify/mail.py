@@ -65,11 +65,23 @@ class MailNotifier:
             self._report_day = int(now // DAY_S)
         self._tasks = [compat.create_task(self._clock_loop())]
 
-    async def stop(self):
+    async def stop(self, successor=None):
+        """Stop; with a successor (new settings), the queued and delayed mails go on there."""
         for task in self._tasks:
             task.cancel()
         self._tasks = []
-        await self.outbox.stop()
+        if successor is None:
+            if self._pending:
+                catalogue.card_event(self.card.bus, "notify.dropped", notifier="mail",
+                                     what="delayed event(s)", count=len(self._pending),
+                                     reason="stopped before their delay ended")
+                self._pending = {}
+            await self.outbox.stop()
+            return
+        successor._pending.update(self._pending)
+        self._pending = {}
+        successor._report_day = self._report_day
+        await self.outbox.hand_over(successor.outbox)
 
     # --- events ----------------------------------------------------------------------------------
     def takers(self, event, kinds=("events", "both")):

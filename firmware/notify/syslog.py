@@ -43,8 +43,13 @@ class SyslogNotifier:
     def start(self):
         self.outbox.start()
 
-    async def stop(self):
-        await self.outbox.stop()
+    async def stop(self, successor=None):
+        """Stop; with a successor (new settings), the queued messages go on there."""
+        if successor is None:
+            await self.outbox.stop()
+        else:
+            successor.sequence = self.sequence
+            await self.outbox.hand_over(successor.outbox)
         await self.transport.close()
 
     def on_event(self, event):

@@ -174,3 +174,21 @@ def test_syslog_is_told_the_card_is_being_managed(tmp_path, cert):
         run(main())
         line = rs.lines()[0]
     assert line["msgid"] == "time.user" and line["timestamp"].startswith("2030-06-01T")
+
+
+def test_messages_queued_for_a_dead_server_go_to_the_new_one(tmp_path, cert):
+    with Rsyslog(tmp_path / "rsyslog", cert) as rs:
+        async def main():
+            dead = dict(syslog_sets(rs, cert, "tcp"), **{"syslog.port": 9})   # nobody there
+            async with InProcess(dead) as card:
+                card.publish_three()
+                await until(lambda: any(e["code"] == "syslog.failed" for e in card.bus.recent),
+                            "the outage logged")
+                card.card.config.update({"syslog.port": rs.tcp_port})
+                await card.card.settled()
+                await until(lambda: len(rs.lines()) >= 3, "the queued messages")
+                return card.card.feature("syslog").status()
+        status = run(main())
+        lines = rs.lines()
+    assert [m["msgid"] for m in lines] == ["A31", "comm.lost", "shutdown.request"]
+    assert status["outbox"]["dropped"] == 0 and status["server"].endswith("/tcp")

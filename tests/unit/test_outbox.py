@@ -106,6 +106,33 @@ class OutboxTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(box.pending(), 0)
         self.assertGreaterEqual(box.dropped, 5)         # what stop() found is counted
 
+    async def test_stopped_while_retrying_the_batch_is_counted_not_lost(self):
+        peer = Peer(fail=100)
+        reports = []
+        box = Outbox("t", peer.send, retry_ms=(10000,),
+                     report=lambda kind, info: reports.append((kind, info)))
+        box.start()
+        box.put("a")
+        box.put("b")
+        self.assertTrue(await until(lambda: peer.calls == 1))
+        await box.stop()                   # in the middle of the 10 s wait before the retry
+        self.assertEqual(box.dropped, 2)
+        self.assertEqual(reports[-1][1]["reason"], "stopped with messages still queued")
+
+    async def test_hand_over_passes_the_queue_and_the_batch_in_flight_on(self):
+        dead, alive = Peer(fail=100), Peer()
+        old = Outbox("t", dead.send, retry_ms=(10000,))
+        new = Outbox("t", alive.send)
+        old.start()
+        old.put("a")
+        self.assertTrue(await until(lambda: dead.calls == 1))
+        old.put("b")
+        await old.hand_over(new)
+        new.start()
+        self.assertTrue(await until(lambda: alive.got == ["a", "b"]))
+        await new.stop()
+        self.assertEqual((old.dropped, new.dropped), (0, 0))
+
 
 if __name__ == "__main__":
     unittest.main()
