@@ -248,7 +248,9 @@ def test_the_serial_debug_trace_shows_the_modbus_frames(card):
     writer = logged(card, "write")
     assert writer.call("POST", "/upsdebug", {"enabled": True, "clear": True})[0] == 200
     frames = wait_until(lambda: writer.call("GET", "/upsdebug")[1]["frames"], "traced frames")
-    assert {f["dir"] for f in frames} >= {"tx"} and frames[0]["hex"].startswith("01 ")
+    sent = wait_until(lambda: [f for f in writer.call("GET", "/upsdebug")[1]["frames"]
+                               if f["dir"] == "tx"], "a traced request")
+    assert sent[0]["hex"].startswith("01 ")       # slave 1, the UPS's address
     status, text = writer.call("GET", "/upsdebug/csv")
     lines = text.decode().splitlines()
     assert status == 200 and lines[0] == "time,direction,bytes,hex" and len(lines) > 1
