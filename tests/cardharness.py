@@ -81,13 +81,14 @@ class Card:
 
 def start_card(tmp_path: Path | str, serial: str | None = None, sets: list[str] | None = None,
                data_dir: Path | None = None) -> Card:
-    """Run the firmware on the sim board with ephemeral NUT and SSH ports; wait for its ready
-    line."""
+    """Run the firmware on the sim board with ephemeral NUT, SSH and SNMP ports; wait for its
+    ready line."""
     data_dir = Path(data_dir or Path(tmp_path) / "card")
     data_dir.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "firmware", "run", "--board", "sim", "--data-dir", str(data_dir),
            "--set", "nut.port=0", "--set", "nut.bind=127.0.0.1",
-           "--set", "ssh.port=0", "--set", "ssh.bind=127.0.0.1"]
+           "--set", "ssh.port=0", "--set", "ssh.bind=127.0.0.1",
+           "--set", "snmp.port=0", "--set", "snmp.bind=127.0.0.1"]
     cmd += WEB_SETS
     if serial:
         cmd += ["--serial", serial]
