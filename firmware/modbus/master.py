@@ -31,6 +31,12 @@ ModbusCRCError, ModbusWrongSlave, ModbusWrongFunction, ModbusShortFrame, ModbusN
 ModbusFrameError) and ModbusLineError (an OSError from the transport, wrapped so a caller that
 handles ModbusError survives an unplugged adapter) are retried `retries` times;
 ModbusException(code) is the slave's definite answer and is raised at once.
+
+Late answers. RTU frames carry no transaction number: an answer that comes after its request
+timed out would be taken for the answer to the next request of the same length, and its words
+decoded as other registers. So after a timeout or a garbled answer, the line must stay quiet for
+one more answer timeout before the next request (as libmodbus's error recovery does); whatever
+arrives meanwhile is dropped and counted as late_bytes.
 """
 
 import asyncio
@@ -46,6 +52,8 @@ from firmware.modbus.rtu import (ModbusCRCError, ModbusLineError, ModbusNoise, M
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 PARITIES = ("N", "E", "O")
 MIN_FRAME = 5  # an exception answer; enough to tell it from the start of a normal one
+LATE_CHUNK = 260    # a whole RTU frame (256) and then some: one read takes any late answer
+LATE_ROUNDS = 4     # a line that keeps talking longer than this is noise, left to reset_input
 
 COUNTERS = (
     "requests",
@@ -56,6 +64,7 @@ COUNTERS = (
     "wrong_function",
     "short_frames",
     "noise_bytes",
+    "late_bytes",
     "frame_errors",
     "line_errors",
     "exceptions",
@@ -103,6 +112,7 @@ class Master:
         self.retries = retries
         self._lock = asyncio.Lock()
         self._last_activity_us = None  # end of the last byte on the line, as ticks_us
+        self._unsettled = False        # the last attempt failed: a late answer may still come
         self.last_error = None
         self.counters = {}
         for name in COUNTERS:
@@ -224,6 +234,7 @@ class Master:
                     self.last_error = str(exc)
                     raise
                 except ModbusError as exc:
+                    self._unsettled = True
                     self._count_error(exc)
                     self.last_error = "%s: %s" % (type(exc).__name__, exc)
                     if attempt >= self.retries:
@@ -247,11 +258,23 @@ class Master:
         if 0 <= quiet < self.t35_us:
             await compat.sleep_ms((self.t35_us - quiet + 999) // 1000)
 
+    async def _settle(self):
+        """After a failed attempt: wait until the line was quiet for a whole answer timeout."""
+        for _ in range(LATE_ROUNDS):
+            late = await self._transport.read(LATE_CHUNK, self.timeout_ms)
+            if not late:
+                break
+            self.counters["late_bytes"] += len(late)
+            self._last_activity_us = compat.ticks_us()
+        self._unsettled = False
+
     async def _attempt(self, frame, slave, function, count):
         transport = self._transport
         dropped = transport.reset_input()
         if dropped:
             self.counters["noise_bytes"] += dropped
+        if self._unsettled:
+            await self._settle()
         await self._wait_silence()
         await transport.write(frame)
         self.counters["requests"] += 1

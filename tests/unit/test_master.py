@@ -76,6 +76,37 @@ class MemoryLine:
         return out
 
 
+class LateLine(MemoryLine):
+    """The slave answers the first request only after the master gave up on it: the answer
+    arrives once the master has moved on (its next reset_input), right as it sends again."""
+
+    def __init__(self, registers):
+        super().__init__(registers)
+        self.late = b""
+        self.moved_on = False
+
+    def reset_input(self):
+        self.moved_on = bool(self.late)
+        return super().reset_input()
+
+    def _arrive(self):
+        if self.moved_on and self.late:
+            self.rx.extend(self.late)
+            self.late = b""
+
+    async def write(self, data):
+        if not self.sent:
+            self.sent.append(bytes(data))
+            self.late = self.answer(bytes(data))
+            return
+        self._arrive()
+        await super().write(data)
+
+    async def read(self, n, timeout_ms):
+        self._arrive()
+        return await super().read(n, timeout_ms)
+
+
 class TestTiming(unittest.TestCase):
     def test_t35_and_char_times(self):
         line = MemoryLine()
@@ -200,6 +231,14 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
         line.rx.extend(append(bytes.fromhex("01 03 04 DE AD BE EF")))  # an old answer
         self.assertEqual(await m.read(1, 0x1000, 2), [100, 101])
         self.assertEqual(m.status()["noise_bytes"], 9)
+
+    async def test_a_late_answer_is_not_taken_for_the_next_one(self):
+        line = LateLine({0x1000 + i: 100 + i for i in range(130)})
+        m = mm.Master(line, baud=57600, timeout_ms=5, retries=0)
+        with self.assertRaises(rtu.ModbusTimeout):
+            await m.read(1, 0x1000, 2)                 # its answer comes too late ...
+        self.assertEqual(await m.read(1, 0x1040, 2), [164, 165])   # ... and is not this one
+        self.assertEqual(m.status()["late_bytes"], 9)
 
     async def test_write_echo_must_match(self):
         line, m = self.make(retries=0)
