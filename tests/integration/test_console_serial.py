@@ -119,3 +119,28 @@ def test_terminals_come_and_go_and_the_line_turns_off(tmp_path):
         term.expect("login as: ")
         term.close()
     assert not os.path.lexists(device)                        # the card removed its link
+
+
+def test_a_serial_device_named_by_the_settings_is_opened_as_a_tty(tmp_path):
+    """A real board opens its device (/dev/ttyGS0 or any tty in console.device); here the
+    test holds the other end of a pseudo-terminal, as the PC at the end of a USB cable does."""
+    master, slave = os.openpty()
+    device = os.ttyname(slave)
+    os.close(slave)
+    try:
+        sets = ["auth.admin_password=" + PASSWORD, "console.device=" + device]
+        with start_card(tmp_path, sets=sets) as card:
+            assert card.ready["console"] == device
+            term = fdpexpect.fdspawn(master, encoding="utf-8", timeout=30)
+            wait_until(lambda: card.status()["console"]["serial"]["attached"],
+                       "the card opened the device")
+            os.write(master, b"\r")
+            term.expect("login as: ")
+            os.write(master, b"admin\r")
+            term.expect("Password: ")
+            os.write(master, PASSWORD.encode() + b"\r")
+            term.expect(PROMPT)
+            assert "User: admin (read/write)" in screen_of(term)
+            assert card.status()["console"]["serial"]["pseudo_terminal"] is None
+    finally:
+        os.close(master)
