@@ -30,4 +30,11 @@ package("firmware/notify", files=("__init__.py", "settings.py", "filter.py", "ou
                                   "mailtext.py", "mail.py", "rfc5424.py", "syslog.py", "wol.py",
                                   "feature.py"))
 package("firmware/admin", files=("__init__.py", "args.py", "ops.py", "feature.py"))
+# The status LEDs' table, the reset button's hold times and the panel feature (the ESP32 HAL gives
+# it machine.Pin outputs and an input); gpiozero is the Raspberry Pi HAL's (firmware/hal/gpio.py).
+package("firmware/panel")
+# Environment sensors: the EMD's register map and decoding, set points, the feature; the kernel's
+# sensors (sysfs.py) are Linux's.
+package("firmware/emd", files=("__init__.py", "registers.py", "thresholds.py", "monitor.py",
+                               "settings.py", "rtu.py", "history.py", "feature.py"))
 package("firmware/card")

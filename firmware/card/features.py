@@ -11,11 +11,13 @@ from firmware.admin.feature import Admin
 from firmware.card import settings as card_settings
 from firmware.clock.feature import Time
 from firmware.console.feature import Console
+from firmware.emd.feature import Emd
 from firmware.events.feature import Events
 from firmware.http.feature import Web
 from firmware.logs.feature import Logs
 from firmware.notify.feature import Mail, Syslog, Wol
 from firmware.nut.feature import Nut
+from firmware.panel.feature import Panel
 from firmware.settings.schema import Schema
 from firmware.snmp.feature import Snmp
 from firmware.ups.feature import Ups
@@ -27,11 +29,13 @@ FEATURES = (
     Accounts,    # the admin password and the users
     Ups,         # the poller: owns the serial line, the only writer of UPS data
     Nut,         # NUT network server
+    Emd,         # environment sensors: the EMD, the board's own sensors, dry contacts
     Web,         # web UI and JSON API (HTTP, HTTPS)
     Snmp,        # SNMP agent (v1, v2c, v3) and traps
     Console,     # configuration console: SSH and the serial line
     Mail, Syslog, Wol,   # notifications: e-mail, syslog, Wake-on-LAN (listen to the bus)
     Admin,       # management operations on the local socket
+    Panel,       # status LEDs and reset button: last, so its auto-diagnostic sees the card up
 )
 
 

@@ -44,6 +44,14 @@ class SimBoard:
         return SerialTransport(path, baud=9600 if baud == "auto" else int(baud),
                                parity=config.get("serial.parity"))
 
+    def open_emd(self, path: str, baud: int) -> object:
+        """The EMD's line: the simulator's EMD profile on its own pseudo-terminal."""
+        from firmware.hal.serial_port import SerialTransport
+
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"EMD port {path} not found (is the EMD simulator running?)")
+        return SerialTransport(path, baud=baud, parity="N")
+
     def status(self) -> dict:
         """JSON-safe description of the board."""
         return {"name": self.name, "mac": self.mac, "serial_device": self.serial_device}

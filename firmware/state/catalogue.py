@@ -263,18 +263,44 @@ CARD = {
     # opened." (§15.8) with who and from where; the end of a session says why.
     "session.opened": ("I", "New Admin or User session opened: {user} from {address} via {via}"),
     "session.ended": ("I", "Session of {user} from {address} via {via} closed: {reason}"),
-    "emd.temp.high": ("W", "EMD Temperature over high Set point"),
-    "emd.temp.high.end": ("I", "EMD Temperature not over high Set point"),
-    "emd.temp.low": ("W", "EMD Temperature under low Set point"),
-    "emd.temp.low.end": ("I", "EMD Temperature not under low Set point"),
-    "emd.humidity.high": ("W", "EMD Humidity over high Set point"),
-    "emd.humidity.high.end": ("I", "EMD Humidity not over high Set point"),
-    "emd.humidity.low": ("W", "EMD Humidity under low Set point"),
-    "emd.humidity.low.end": ("I", "EMD Humidity not under low Set point"),
-    "emd.alarm1": ("W", "EMD Alarm-1 activated"),
-    "emd.alarm1.end": ("I", "EMD Alarm-1 not active"),
-    "emd.alarm2": ("W", "EMD Alarm-2 activated"),
-    "emd.alarm2.end": ("I", "EMD Alarm-2 not active"),
+    # Environment sensors (manual §14, firmware/emd/). A warning set point crossed uses the card
+    # event log's words (§18.5, level W); a critical one the EMD appendix's, which are also NET
+    # VISION traps 28-35 (critical, then information when it ends). The appendix logs the two
+    # inputs as Critical (traps 36-39). The sensor and its value follow the manual's words.
+    # Codes fit the event logs' 16 bytes: hi/lo a set point, 2 the critical one, ok its end.
+    "emd.temp.hi": ("W", "EMD Temperature over high Set point: {sensor} {value}"),
+    "emd.temp.hi.ok": ("I", "EMD Temperature not over high Set point: {sensor} {value}"),
+    "emd.temp.lo": ("W", "EMD Temperature under low Set point: {sensor} {value}"),
+    "emd.temp.lo.ok": ("I", "EMD Temperature not under low Set point: {sensor} {value}"),
+    "emd.hum.hi": ("W", "EMD Humidity over high Set point: {sensor} {value}"),
+    "emd.hum.hi.ok": ("I", "EMD Humidity not over high Set point: {sensor} {value}"),
+    "emd.hum.lo": ("W", "EMD Humidity under low Set point: {sensor} {value}"),
+    "emd.hum.lo.ok": ("I", "EMD Humidity not under low Set point: {sensor} {value}"),
+    "emd.temp.hi2": ("C", "EMD Sensor detected high temperature: {sensor} {value}"),
+    "emd.temp.hi2.ok": ("I", "EMD Sensor Not over high temperature: {sensor} "
+                                        "{value}"),
+    "emd.temp.lo2": ("C", "EMD Sensor detected low temperature: {sensor} {value}"),
+    "emd.temp.lo2.ok": ("I", "EMD Sensor Not under low temperature: {sensor} {value}"),
+    "emd.hum.hi2": ("C", "EMD Sensor detected high humidity: {sensor} {value}"),
+    "emd.hum.hi2.ok": ("I", "EMD Sensor Not over high humidity: {sensor} "
+                                            "{value}"),
+    "emd.hum.lo2": ("C", "EMD Sensor detected low humidity: {sensor} {value}"),
+    "emd.hum.lo2.ok": ("I", "EMD Sensor Not under low humidity: {sensor} "
+                                           "{value}"),
+    "emd.alarm1": ("C", "EMD Alarm-1 activated: {name}"),
+    "emd.alarm1.ok": ("I", "EMD Alarm-1 not active: {name}"),
+    "emd.alarm2": ("C", "EMD Alarm-2 activated: {name}"),
+    "emd.alarm2.ok": ("I", "EMD Alarm-2 not active: {name}"),
+    "emd.alarm": ("C", "EMD Alarm-{input} activated: {name}"),
+    "emd.alarm.ok": ("I", "EMD Alarm-{input} not active: {name}"),
+    "emd.found": ("I", "EMD detected: address {address}, firmware {firmware} on {device}"),
+    "emd.lost": ("W", "EMD not answering on {device}: {error}"),
+    "emd.sensor.fail": ("W", "Sensor {sensor} not readable: {error}"),
+    "emd.sensor.ok": ("I", "Sensor {sensor} readable again"),
+    # The reset button (manual §10, firmware/panel/); its actions log their own events.
+    "button.action": ("I", "Reset button held {seconds} s: {action}"),
+    "button.stuck": ("W", "Reset button held over {seconds} s: stuck, ignored"),
+    "button.failed": ("W", "Reset button action {action} failed: {error}"),
 }
 
 # Defaults for fields a caller may leave out ("via NET VISION Explorer" in the manual).

@@ -2,6 +2,7 @@
 
     upssim --profile netys-rt --baud 9600 --link ./ttyUPS --control 127.0.0.1:0
         -> prints "upssim ready link=./ttyUPS control=http://127.0.0.1:PORT" once it answers
+    upssim --profile emd --link ./ttyEMD ...   an EMD environment sensor instead (emd.py)
     upssim ctl [--control URL] state | set mains=false load=95 | scenario mains-failure
                | fault crc_error_rate=0.2 | fault nonsense=65534 | fault clear
                | command test.battery.start
@@ -34,7 +35,7 @@ def _host_port(text: str) -> tuple[str, int]:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="upssim", description="Simulated UPS/STS on a serial line.")
-    ap.add_argument("--profile", default="netys-rt", choices=sorted(PROFILES))
+    ap.add_argument("--profile", default="netys-rt", choices=sorted(PROFILES) + ["emd"])
     ap.add_argument("--baud", type=int, default=9600,
                     choices=(1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200))
     ap.add_argument("--parity", default="N", choices=("N", "E", "O"))
@@ -71,17 +72,23 @@ async def serve(args: argparse.Namespace) -> int:
 
     pymodbus_apply_logging_config("CRITICAL")
     physics = Physics(accel=args.accel)
-    try:
-        inst = Installation(args.profile, physics, base=args.slave, units=args.units,
-                            modules=args.modules)
-    except ValueError as exc:
-        print(f"upssim: {exc}", file=sys.stderr)
-        return 2
-    physics.has_battery = PROFILES[args.profile].get("has_battery", True)
     relay = Relay(args.baud, args.parity, args.turnaround_ms, device=args.device, seed=args.seed)
+    if args.profile == "emd":
+        from tools.upssim.emd import EmdControl, EmdDevice
+        inst = EmdDevice(args.slave)
+        control = EmdControl(inst, relay)
+    else:
+        try:
+            inst = Installation(args.profile, physics, base=args.slave, units=args.units,
+                                modules=args.modules)
+        except ValueError as exc:
+            relay.close()
+            print(f"upssim: {exc}", file=sys.stderr)
+            return 2
+        physics.has_battery = PROFILES[args.profile].get("has_battery", True)
+        control = Control(physics, inst, relay)
     server = ModbusSerialServer(SimContext(inst), port=relay.inner_name, baudrate=args.baud,
                                 ignore_missing_devices=True)
-    control = Control(physics, inst, relay)
     link = os.path.abspath(args.link) if args.link else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
