@@ -150,11 +150,11 @@ class Panel(Feature):
     def _button(self, outcome):
         kind = outcome[0]
         if kind == "stuck":
-            catalogue.card_event(self.card.bus, "panel.button.stuck",
+            catalogue.card_event(self.card.bus, "button.stuck",
                                  seconds=outcome[1] // 1000)
         elif kind == "released" and outcome[1] is not None:
             action = outcome[1]
-            catalogue.card_event(self.card.bus, "panel.button", action=action,
+            catalogue.card_event(self.card.bus, "button.action", action=action,
                                  seconds="%.1f" % (outcome[2] / 1000))
             self.actions = (self.actions + [action])[-8:]
             task = compat.create_task(self._operation(action))
@@ -165,7 +165,7 @@ class Panel(Feature):
         try:
             await CardOps(self.card).handle(op, args, Caller(BUTTON_USER, "button"))
         except OpError as exc:
-            catalogue.card_event(self.card.bus, "panel.button.failed", action=action,
+            catalogue.card_event(self.card.bus, "button.failed", action=action,
                                  error=exc.message)
 
     def status(self):

@@ -159,7 +159,7 @@ def test_reset_button_hold_times_run_their_actions(tmp_path):
             event = [e for e in card.bus.recent if e["code"] == "params.accounts.reset"][-1]
             assert event["text"] == ("Accounts and passwords reset to default via button "
                                      "by reset button")
-            held = [e for e in card.bus.recent if e["code"] == "panel.button"][-1]
+            held = [e for e in card.bus.recent if e["code"] == "button.action"][-1]
             assert held["text"] == "Reset button held 4.0 s: accounts"
 
             card.config.update({"system.name": "Room 12"}, via="test", user="test")
@@ -169,12 +169,12 @@ def test_reset_button_hold_times_run_their_actions(tmp_path):
             assert card.config.get("system.name") == card.config.default("system.name")
 
             shown = await hold(31000)                      # stuck: nothing happens
-            assert "panel.button.stuck" in codes(card)
-            assert [e["code"] for e in card.bus.recent].count("panel.button") == 2
+            assert "button.stuck" in codes(card)
+            assert [e["code"] for e in card.bus.recent].count("button.action") == 2
             assert panel.tick() != "hold_factory"
 
             await hold(500)                                # too short: nothing
-            assert [e["code"] for e in card.bus.recent].count("panel.button") == 2
+            assert [e["code"] for e in card.bus.recent].count("button.action") == 2
 
             await hold(1500)                               # restart
             await until(lambda: "agent.restart" in codes(card), "the card restarted")
