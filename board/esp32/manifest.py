@@ -16,6 +16,7 @@ package("firmware/events")
 package("firmware/logs")
 package("firmware/clock")
 package("firmware/nut")
+package("firmware/shutdown")
 # The web feature, its settings and its pure API parts; the aiohttp server is CPython's.
 package("firmware/http", files=("__init__.py", "settings.py", "feature.py", "routes.py",
                                 "openapi.py", "check.py"))

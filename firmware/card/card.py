@@ -18,6 +18,7 @@ What the features share are these small named interfaces, never each other's att
     identity() name, location and contact of the card (the system.* settings, owned here)
     clients    () -> the NUT server's client table, [{address, user, connected, primary}]
                (the nut feature provides it; None while it does not run)
+    nut        fsd(on), annotate(note): what the servers (NUT clients) are told (the nut feature)
 
 Each feature runs in a FeatureRun (firmware/card/runner.py): one that cannot start stops nothing
 else, is reported and retried.
@@ -58,6 +59,7 @@ class Card:
         self.clock = None
         self.accounts = None
         self.clients = None
+        self.nut = None
         self.started = None
         self.boot = None
         self._applying = []

@@ -24,6 +24,7 @@ class Feature:
     name = "feature"
     title = "feature"
     SETTINGS = ()
+    RULES = ()         # checks across its settings (firmware/settings/schema.py, rules)
 
     def __init__(self, card):
         """Keep the card; build nothing that can fail (start() does, and may be retried)."""

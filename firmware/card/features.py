@@ -19,6 +19,7 @@ from firmware.notify.feature import Mail, Syslog, Wol
 from firmware.nut.feature import Nut
 from firmware.panel.feature import Panel
 from firmware.settings.schema import Schema
+from firmware.shutdown.feature import Shutdown
 from firmware.snmp.feature import Snmp
 from firmware.ups.feature import Ups
 
@@ -30,6 +31,7 @@ FEATURES = (
     Ups,         # the poller: owns the serial line, the only writer of UPS data
     Nut,         # NUT network server
     Emd,         # environment sensors: the EMD, the board's own sensors, dry contacts
+    Shutdown,    # shutdown management: events, warnings, FSD, UPS off/on, schedules
     Web,         # web UI and JSON API (HTTP, HTTPS)
     Snmp,        # SNMP agent (v1, v2c, v3) and traps
     Console,     # configuration console: SSH and the serial line
@@ -41,7 +43,8 @@ FEATURES = (
 
 def schema(feature_classes=FEATURES):
     """The settings of the card and of every feature in the list."""
-    rows = list(card_settings.ROWS)
+    rows, rules = list(card_settings.ROWS), []
     for cls in feature_classes:
         rows.extend(cls.SETTINGS)
-    return Schema(rows)
+        rules.extend(cls.RULES)
+    return Schema(rows, rules)

@@ -256,6 +256,24 @@ def time_(args: argparse.Namespace) -> int:
     return 0
 
 
+def shutdown(args: argparse.Namespace) -> int:
+    """opennmc shutdown status | test [--fsd]."""
+    if args.shutdown_command == "test":
+        st = ask(args, "shutdown.test", fsd=args.fsd)
+    else:
+        st = ask(args, "shutdown.status")
+    if args.json:
+        _print_json(st)
+        return 0
+    left = st.get("seconds_left")
+    print("shutdown: %s%s%s%s" % (st["phase"], " (test)" if st.get("test") else "",
+                                  ", event %s" % st["event"] if st.get("event") else "",
+                                  ", %d s left" % left if left is not None else ""))
+    enabled = [e["label"] for e in st["events"].values() if e["enabled"]]
+    print("events enabled: %s" % (", ".join(enabled) or "none"))
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction, data_dir_help: str) -> None:
     """The management subcommands (config's get/set/... are added by add_config_parsers)."""
     def card(p: argparse.ArgumentParser, json_output: bool = True) -> argparse.ArgumentParser:
@@ -294,6 +312,13 @@ def add_parsers(sub: argparse._SubParsersAction, data_dir_help: str) -> None:
     card(tm_sub.add_parser("ntp-sync", help="synchronise with the NTP server now"), False)
     card(tm_sub.add_parser("update-ups", help="write the card time to the UPS now"), False)
 
+    sd = sub.add_parser("shutdown", help="shutdown management")
+    sd_sub = sd.add_subparsers(dest="shutdown_command", required=True)
+    card(sd_sub.add_parser("status", help="the shutdown sequence: phase, event, time left"))
+    test = card(sd_sub.add_parser("test", help="simulate an AC failure (the manual's test)"))
+    test.add_argument("--fsd", action="store_true",
+                      help="also tell the NUT clients to shut down (FSD): the servers WILL stop")
+
 
 def add_config_parsers(cfg_sub: argparse._SubParsersAction, data_dir_help: str) -> None:
     """config get / set / backup / restore / reset."""
@@ -326,6 +351,8 @@ def run(args: argparse.Namespace) -> int:
             return alarms(args)
         if args.command == "time":
             return time_(args)
+        if args.command == "shutdown":
+            return shutdown(args)
         return config(args)
     except Failure as exc:
         print("opennmc: " + str(exc), file=sys.stderr)

@@ -27,6 +27,7 @@ class Nut(Feature):
                               fixed={"driver.name": "opennmc", "driver.version": VERSION})
         self.server = None
         card.clients = self.clients
+        card.nut = self
 
     # --- what the protocol asks ------------------------------------------------------------------
     def find_user(self, name):
@@ -81,6 +82,16 @@ class Nut(Feature):
             return                 # accounts are looked up at each login
         await self.stop()
         await self.start()
+
+    # --- the card's `nut` interface: what other features tell the NUT clients ----------------------
+    def fsd(self, on):
+        """Raise (or, once the danger is over, lift) FSD for every client."""
+        self.ctx.fsd = bool(on)
+
+    def annotate(self, note):
+        """Add a note to the NUT view of the UPS: note() -> ({name: value}, [status tokens],
+        alarm text or None), asked at each request."""
+        self.ctx.annotations.append(note)
 
     def clients(self):
         """The client table (manual: "Client table"): logged-in NUT clients, for SNMP too."""

@@ -85,6 +85,13 @@ class Config:
             except ConfigError as exc:
                 report["rejected"][key] = exc.message
         report["unknown"] = sorted(self._extra)
+        for _ in self.schema.rules:     # a combination a rule refuses: its setting's default
+            try:
+                self.schema.check_rules(self._values)
+                break
+            except ConfigError as exc:
+                report["rejected"][exc.field] = exc.message
+                self._values[exc.field] = copy_value(self._factory[exc.field])
 
     def publish_report(self, bus=None):
         """Publish what loading found: a checksum error, each refused stored value."""
@@ -201,6 +208,7 @@ class Config:
         values = dict(self._values)
         for k in changed:
             values[k] = copy_value(checked[k])
+        self.schema.check_rules(values)
         self._save(values, self._extra if extra is None else extra)
         self._values = values
         if extra is not None:

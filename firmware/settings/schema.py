@@ -62,14 +62,24 @@ class Row:
 
 
 class Schema:
-    """The card's settings: rows by key, checked in one place."""
+    """The card's settings: rows by key, checked in one place.
 
-    def __init__(self, rows):
+    rules: checks across settings, rule(get) with get(key) -> value, raising ConfigError naming
+    the setting to change (the UPS shut-off delay must exceed the servers' shutdown time ...).
+    """
+
+    def __init__(self, rows, rules=()):
         self.rows = {}
+        self.rules = tuple(rules)
         for row in rows:
             if row.key in self.rows:
                 raise ValueError("setting %s is declared twice" % row.key)
             self.rows[row.key] = row
+
+    def check_rules(self, values):
+        """ConfigError from the first rule the {key: value} settings break, else None."""
+        for rule in self.rules:
+            rule(values.get)
 
     def __contains__(self, key):
         return key in self.rows

@@ -3,7 +3,8 @@
     int (min, max)        bool                  choice (allowed values)
     str (max length)      host (max length)     name or address, may be empty
     hours (min, max)      GMT offset in quarter hours: 5, "+5.5", "-3:30"
-    list (max items)      of text items; "a,b c" splits on commas and spaces
+    list (max items)      of text items; "a, b c" is two items: commas (or new lines) separate
+                          them, spaces around them are dropped, spaces inside an item are kept
     password              login password, kept only as a salted hash ("" = not set)
     secret (max length)   sent to peers: readable in memory, sealed at rest, left out of backups
 
@@ -113,7 +114,7 @@ def _password(value):
 
 def _list(value, maxitems):
     if isinstance(value, str):
-        value = [v for v in value.replace(",", " ").split() if v] if value.strip() else []
+        value = [v.strip() for v in value.replace("\n", ",").split(",") if v.strip()]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError("must be a list of text items")
     if len(value) > maxitems:

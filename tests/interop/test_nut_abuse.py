@@ -19,7 +19,7 @@ from firmware.accounts.guard import LoginGuard
 from firmware.nut import users as nut_users
 from tests.cardcli import cli, events, texts, wait_until
 from tests.cardharness import start_card
-from tests.interop.test_nut_clients import _nut_program
+from tests.nutpeers import nut_program
 from tests.simharness import start_sim
 
 pytestmark = pytest.mark.timeout(240)
@@ -78,7 +78,7 @@ def test_password_guessing_is_slowed_counted_logged_and_locked(card):
 
 
 def test_the_first_access_password_opens_nothing_over_nut(card):
-    upscmd = _nut_program("upscmd")
+    upscmd = nut_program("upscmd")
     out = subprocess.run([upscmd, "-u", "admin", "-p", "4E4D43", "ups@" + card.nut_address,
                           "test.battery.start"], capture_output=True, text=True, timeout=60)
     assert out.returncode != 0

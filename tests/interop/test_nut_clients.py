@@ -1,7 +1,6 @@
 """Stock NUT clients (upsc, upscmd, upsmon primary and secondary) against the card, which reads the
 UPS simulator: the whole chain simulator -> poller -> UpsState -> NUT server -> client."""
 
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -10,23 +9,14 @@ import pytest
 
 from tests.cardharness import start_card
 from tests.conftest import require_tool
+from tests.nutpeers import (PRIMARY, SECONDARY, nut_program, start_upsmon, upsc_vars,
+                            upsmon_conf)
 from tests.simharness import start_sim
 from tests.procs import stop_process
 
-PRIMARY = ("monprimary", "Primary-pw1")
-SECONDARY = ("monsecondary", "Secondary-pw2")
 OPERATOR = ("operator", "Operator-pw3")
 USERS = ["nut.users=%s:%s:primary,%s:%s:secondary,%s:%s:secondary:test.battery.start"
          % (PRIMARY + SECONDARY + OPERATOR), "poll.rate=0"]
-
-
-def _nut_program(name):
-    """The real NUT binary; Debian's /sbin wrapper refuses to run while nut.conf says MODE=none."""
-    for folder in ("/lib/nut", "/usr/lib/nut"):
-        path = os.path.join(folder, name)
-        if os.access(path, os.X_OK):
-            return path
-    return require_tool(name)
 
 
 def _wait(predicate, timeout, what):
@@ -41,13 +31,6 @@ def _wait(predicate, timeout, what):
 
 def _run(cmd, timeout=30):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-
-
-def _upsc_vars(upsc, address):
-    out = _run([upsc, "ups@" + address])
-    if out.returncode != 0:
-        return {}
-    return dict(line.split(": ", 1) for line in out.stdout.splitlines() if ": " in line)
 
 
 @pytest.fixture
@@ -65,7 +48,7 @@ def test_upsc_reads_the_card(chain):
     listed = _run([upsc, "-l", card.nut_address])
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.split() == ["ups"]
-    values = _upsc_vars(upsc, card.nut_address)
+    values = upsc_vars(upsc, card.nut_address)
     assert values["ups.status"].split()[0] == "OL"
     assert values["driver.name"] == "opennmc"
     snapshot = card.status()["ups"]["values"]
@@ -93,54 +76,14 @@ def test_upscmd_starts_a_battery_test(chain):
     assert clients["commands_run"] == 1
 
 
-def _upsmon_conf(folder, address, user, password, role):
-    folder.mkdir(parents=True, exist_ok=True)
-    flag = folder / "shutdown-ran"
-    script = folder / "shutdown.sh"
-    script.write_text("#!/bin/sh\necho \"$(date +%%s) %s\" > %s\n" % (role, flag))
-    script.chmod(0o755)
-    (folder / "nut.conf").write_text("MODE=netclient\n")
-    conf = folder / "upsmon.conf"
-    conf.write_text("\n".join([
-        "MONITOR ups@%s 1 %s %s %s" % (address, user, password, role),
-        "MINSUPPLIES 1",
-        'SHUTDOWNCMD "%s"' % script,
-        "POLLFREQ 1",
-        "POLLFREQALERT 1",
-        "HOSTSYNC 10",
-        "DEADTIME 15",
-        "FINALDELAY 0",
-        "POWERDOWNFLAG %s" % (folder / "killpower"),
-        "RUN_AS_USER root",
-        ""]))
-    conf.chmod(0o600)
-    return flag
-
-
-def _start_upsmon(upsmon, folder):
-    env = dict(os.environ, NUT_CONFPATH=str(folder), NUT_STATEPATH=str(folder),
-               NUT_ALTPIDPATH=str(folder))
-    log = open(folder / "upsmon.log", "w")
-    # -F: foreground, -p: one privileged process (no user switch), -D: log what it sees.
-    cmd = [upsmon, "-F", "-p", "-D"]
-    if os.path.isdir("/run/nut"):
-        # upsmon 2.8.0 keeps its PID file in the built-in /run/nut (no override) and refuses to
-        # start while another instance's file is there: give each one a private /run/nut.
-        run = folder / "run"
-        run.mkdir(exist_ok=True)
-        cmd = [require_tool("unshare"), "-m", "--propagation", "private", "sh", "-c",
-               'mount --bind "$0" /run/nut && exec "$@"', str(run)] + cmd
-    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=folder)
-
-
 def test_upsmon_primary_and_secondary_shut_down(chain, tmp_path):
     sim, card = chain
-    upsmon = _nut_program("upsmon")
-    primary_flag = _upsmon_conf(tmp_path / "primary", card.nut_address, *PRIMARY, "primary")
-    secondary_flag = _upsmon_conf(tmp_path / "secondary", card.nut_address, *SECONDARY,
+    upsmon = nut_program("upsmon")
+    primary_flag = upsmon_conf(tmp_path / "primary", card.nut_address, *PRIMARY, "primary")
+    secondary_flag = upsmon_conf(tmp_path / "secondary", card.nut_address, *SECONDARY,
                                   "secondary")
-    procs = [_start_upsmon(upsmon, tmp_path / "primary"),
-             _start_upsmon(upsmon, tmp_path / "secondary")]
+    procs = [start_upsmon(upsmon, tmp_path / "primary"),
+             start_upsmon(upsmon, tmp_path / "secondary")]
     try:
         card.wait_for(lambda s: len(s["nut"]["clients"]) == 2, what="both upsmon to log in")
         table = card.status()["nut"]["clients"]
@@ -173,13 +116,13 @@ def test_upsc_shows_eco_mode_not_bypass(chain):
     upsc = require_tool("upsc")
     sim.scenario("eco")
     values = _wait(lambda: (lambda v: v if "ECO" in v.get("ups.status", "").split() else None)(
-        _upsc_vars(upsc, card.nut_address)), 30, "ups.status with ECO")
+        upsc_vars(upsc, card.nut_address)), 30, "ups.status with ECO")
     assert values["ups.status"].split()[0] == "OL"
     assert "BYPASS" not in values["ups.status"].split()
     assert values["experimental.ups.mode.buzzwords"] == "vendor:socomec:eco"
     sim.scenario("normal")
     sim.scenario("bypass")
-    _wait(lambda: "BYPASS" in _upsc_vars(upsc, card.nut_address).get("ups.status", ""), 30,
+    _wait(lambda: "BYPASS" in upsc_vars(upsc, card.nut_address).get("ups.status", ""), 30,
           "a real transfer to bypass to read BYPASS")
 
 
@@ -188,12 +131,12 @@ def test_upsc_shows_which_sts_source_feeds_the_load(tmp_path):
     with start_sim(tmp_path, profile="statys", baud=57600) as sim, \
             start_card(tmp_path, serial=sim.link, sets=["poll.rate=0"]) as card:
         card.wait_for(lambda s: not s["ups"]["stale"], what="the first STS data")
-        values = _upsc_vars(upsc, card.nut_address)
+        values = upsc_vars(upsc, card.nut_address)
         assert (values["input.source"], values["input.source.preferred"]) == ("1", "1")
         assert "ALARM" not in values["ups.status"]
         sim.scenario("mains-failure")                  # source 1 fails: the load moves to S2
         values = _wait(lambda: (lambda v: v if v.get("input.source") == "2" else None)(
-            _upsc_vars(upsc, card.nut_address)), 30, "input.source 2")
+            upsc_vars(upsc, card.nut_address)), 30, "input.source 2")
         assert values["ups.status"].split() == ["OL", "ALARM"]
         assert "Load on alternate source" in values["ups.alarm"]
         assert "Source 1 absent" in values["ups.alarm"]

@@ -95,6 +95,10 @@ class MapShapeTest(unittest.TestCase):
                     self.assertIn(acronym, known)
             for acronym, _word in m.BUZZWORDS:
                 self.assertIn(acronym, known)
+            self.assertEqual(sorted(m.CONDITIONS), ["imminent_stop", "temperature"])
+            for acronyms in m.CONDITIONS.values():
+                for acronym in acronyms:
+                    self.assertIn(acronym, known)
             for acronym in m.LOAD_SUPPLIED + m.LOAD_OFF:
                 self.assertIn(acronym, known)
             if m.REMOTE_DISABLED is not None:

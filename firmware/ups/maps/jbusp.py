@@ -277,6 +277,9 @@ LOAD_SUPPLIED = ("S03", "S04", "S05", "A08")
 LOAD_OFF = ()
 # experimental.ups.mode.buzzwords (NUT's name for vendor modes): (acronym, word).
 BUZZWORDS = (("S07", "vendor:socomec:eco"),)
+# Flags behind the shutdown events the manual names (§12.8.2) that ups.status does not carry;
+# the RFC 1628 well-known-alarm appendix pairs them: upsAlarmTempBad = A07.
+CONDITIONS = {"imminent_stop": ("A31",), "temperature": ("A07",)}
 DERIVED = ()                    # no value derived from flags (see the STS map)
 STATUS_ALARMS = False           # statuses describe states that ups.status already shows
 

@@ -182,6 +182,8 @@ STATUS_RULES = (
 LOAD_SUPPLIED = ()
 LOAD_OFF = ("S019",)
 BUZZWORDS = ()
+# Flags behind the shutdown events the manual names (§12.8.2): imminent stop, ambient max.
+CONDITIONS = {"imminent_stop": ("A000",), "temperature": ("A018",)}
 # Values derived from status bits: (NUT name, ((acronym, value), ...), value when none is set).
 # NUT's input.source / input.source.preferred number the sources as the STS does: 1 and 2.
 DERIVED = (

@@ -336,6 +336,9 @@ LOAD_SUPPLIED = ()
 LOAD_OFF = ("S004",)
 # experimental.ups.mode.buzzwords (NUT's name for vendor modes): (acronym, word).
 BUZZWORDS = (("S006", "vendor:socomec:eco"), ("S007", "vendor:socomec:energy-saver"))
+# Flags behind the shutdown events the manual names (§12.8.2) that ups.status does not carry;
+# the RFC 1628 well-known-alarm appendix pairs them: upsAlarmTempBad = A002.
+CONDITIONS = {"imminent_stop": ("A000",), "temperature": ("A002",)}
 DERIVED = ()                    # no value derived from flags (see the STS map)
 STATUS_ALARMS = False           # statuses describe states that ups.status already shows
 
