@@ -19,6 +19,7 @@ import email
 import email.policy
 import ipaddress
 import json
+import logging
 import os
 import socket
 import ssl
@@ -142,6 +143,8 @@ class SmtpServer:
 
     def __init__(self, cert: Certificate | None = None, starttls: bool = True,
                  implicit_tls: bool = False, users: dict[str, str] | None = None) -> None:
+        # aiosmtpd warns about its own deprecated attribute at every login it handles.
+        logging.getLogger("mail.log").setLevel(logging.ERROR)
         self.users = users or {}
         self.mails: list[Received] = []
         self.lock = threading.Lock()

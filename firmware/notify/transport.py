@@ -34,7 +34,11 @@ async def resolve(host: str, port: int, kind: int, timeout_s: float) -> tuple:
 
 
 class Datagrams:
-    """UDP datagrams to one host:port (broadcast allowed); the name is looked up each time."""
+    """UDP datagrams to one host:port (broadcast allowed). The name's address is kept for
+    LOOKUP_S seconds (a lookup goes through a thread: it would cost every message a hop) and
+    looked up again after a failure."""
+
+    LOOKUP_S = 60.0
 
     def __init__(self, host: str, port: int, broadcast: bool = False,
                  timeout_s: float = 5.0) -> None:
@@ -42,24 +46,35 @@ class Datagrams:
         self.port = port
         self.broadcast = broadcast
         self.timeout_s = timeout_s
+        self._found: tuple | None = None       # (family, address, monotonic time of lookup)
+
+    async def _address(self) -> tuple:
+        loop = asyncio.get_running_loop()
+        if self._found is None or loop.time() - self._found[2] > self.LOOKUP_S:
+            family, address = await resolve(self.host, self.port, socket.SOCK_DGRAM,
+                                            self.timeout_s)
+            self._found = (family, address, loop.time())
+        return self._found[0], self._found[1]
 
     async def send(self, data: bytes) -> None:
         """Send one datagram; OSError when it cannot leave (no route, unreachable port...)."""
-        family, address = await resolve(self.host, self.port, socket.SOCK_DGRAM, self.timeout_s)
-        with socket.socket(family, socket.SOCK_DGRAM) as sock:
-            if self.broadcast:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-            sock.setblocking(False)
-            sock.sendto(data, address)
+        await self.send_all([data])
 
     async def send_all(self, datagrams: list[bytes]) -> None:
-        """Several datagrams through one socket (one lookup)."""
-        family, address = await resolve(self.host, self.port, socket.SOCK_DGRAM, self.timeout_s)
-        with socket.socket(family, socket.SOCK_DGRAM) as sock:
-            sock.setblocking(False)
-            loop = asyncio.get_running_loop()
-            for data in datagrams:
-                await asyncio.wait_for(loop.sock_sendto(sock, data, address), self.timeout_s)
+        """Several datagrams through one socket."""
+        family, address = await self._address()
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as sock:
+                if self.broadcast:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+                sock.setblocking(False)
+                loop = asyncio.get_running_loop()
+                for data in datagrams:
+                    await asyncio.wait_for(loop.sock_sendto(sock, data, address),
+                                           self.timeout_s)
+        except BaseException:
+            self._found = None
+            raise
 
     async def close(self) -> None:
         """Nothing is kept open."""
