@@ -38,4 +38,6 @@ package("firmware/panel")
 # sensors (sysfs.py) are Linux's.
 package("firmware/emd", files=("__init__.py", "registers.py", "thresholds.py", "monitor.py",
                                "settings.py", "rtu.py", "history.py", "feature.py"))
+# Readiness and upgrade health; systemd's notification socket is a Linux board's.
+package("firmware/service", files=("__init__.py", "feature.py"))
 package("firmware/card")

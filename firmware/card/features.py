@@ -18,6 +18,7 @@ from firmware.logs.feature import Logs
 from firmware.notify.feature import Mail, Syslog, Wol
 from firmware.nut.feature import Nut
 from firmware.panel.feature import Panel
+from firmware.service.feature import Service
 from firmware.settings.schema import Schema
 from firmware.shutdown.feature import Shutdown
 from firmware.snmp.feature import Snmp
@@ -37,7 +38,8 @@ FEATURES = (
     Console,     # configuration console: SSH and the serial line
     Mail, Syslog, Wol,   # notifications: e-mail, syslog, Wake-on-LAN (listen to the bus)
     Admin,       # management operations on the local socket
-    Panel,       # status LEDs and reset button: last, so its auto-diagnostic sees the card up
+    Panel,       # status LEDs and reset button: its auto-diagnostic sees the card up
+    Service,     # last: systemd told "ready" once everything started; watchdog; upgrade health
 )
 
 

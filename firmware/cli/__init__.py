@@ -4,6 +4,7 @@
     config keys           firmware/cli/keys.py
     status, logs, alarms, config get|set|..., time     firmware/cli/manage.py (the local socket)
     mail test|report, wol send                         firmware/cli/notify.py (the same socket)
+    upgrade FILE          firmware/cli/upgrade.py (an installed card, as root)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import argparse
 import asyncio
 import sys
 
-from firmware.cli import keys, manage, notify, run
+from firmware.cli import keys, manage, notify, run, upgrade
 
 BOARDS = ("sim", "rpi", "esp32")
 DATA_DIR_HELP = "the running card's data folder (default .sim-data)"
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rewrite the generated table in the settings reference (docs/settings.md)")
     manage.add_parsers(sub, DATA_DIR_HELP)
     notify.add_parsers(sub, DATA_DIR_HELP)
+    upgrade.add_parser(sub)
     return p
 
 
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(run.detect(args))
         if args.command == "config" and args.config_command == "keys":
             return keys.keys(args)
+        if args.command == "upgrade":
+            return upgrade.run(args)
         args.data_dir = args.data_dir or run.default_data_dir("sim")
         if args.command in notify.COMMANDS:
             return notify.run(args)

@@ -304,6 +304,12 @@ CARD = {
     "button.action": ("I", "Reset button held {seconds} s: {action}"),
     "button.stuck": ("W", "Reset button held over {seconds} s: stuck, ignored"),
     "button.failed": ("W", "Reset button action {action} failed: {error}"),
+    # Firmware upgrades (firmware/upgrade/, firmware/service/): the manual's "Firmware upgrade"
+    # once the new release runs healthily, with what it replaced; refusals and rollbacks.
+    "fw.upgraded": ("I", "NET VISION UPS Agent Firmware upgrade: {previous} -> {version}"),
+    "fw.installed": ("I", "Firmware {version} installed beside {previous}: switching over"),
+    "fw.refused": ("W", "Firmware package {file} refused: {why}"),
+    "fw.rollback": ("C", "Firmware {version} rolled back to {previous}: {why}"),
 }
 
 # Defaults for fields a caller may leave out ("via NET VISION Explorer" in the manual).

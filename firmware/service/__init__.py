@@ -1,0 +1,1 @@
+"""The card as an operating-system service: systemd's readiness and watchdog, upgrade health."""
