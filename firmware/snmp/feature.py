@@ -83,7 +83,7 @@ class Snmp(Feature):
         self.server = server
         self.agent = agent
         self._configure()
-        self._start_usm()
+        await self._start_usm()
         self._ticker = compat.create_task(self._tick())
 
     def _configure(self):
@@ -96,22 +96,26 @@ class Snmp(Feature):
         self.sender.usm = self.usm
         self.sender.configure(self.receivers(), self.setting("snmp.trap_filter"))
 
-    def _start_usm(self):
+    async def _start_usm(self):
         """The v3 engine, with the next boot count (kept in the data folder); none while the
-        USM table is empty (pysnmp is not even loaded then: a fifth of the card's memory)."""
+        USM table is empty (pysnmp is not even loaded then: a fifth of the card's memory).
+        Loading pysnmp and building the engine take most of a second of CPU: that runs in a
+        worker thread, so the poller's serial exchanges keep their timing meanwhile."""
         if self.usm is not None:
             self.usm.close()
             self.usm = None
         self.server.usm = self.sender.usm = None
         if not self.users():
             return
-        try:
-            from firmware.snmp import usm
-        except ImportError as exc:
-            raise OSError("SNMPv3 needs pysnmp: %s" % exc)
         self.boots = self._next_boot()
-        self.usm = usm.UsmEngine(usm.engine_id(self.card.board.mac), self.boots, self.users(),
-                                 self.server.send, self.agent, self.counters, self.who)
+        args = (self.card.board.mac, self.boots, self.users(), self.server.send, self.agent,
+                self.counters, self.who)
+        engine = await compat.run_blocking(_build_usm, *args)
+        engine.start()
+        if self.server is None:        # stopped while the engine was being built
+            engine.close()
+            return
+        self.usm = engine
         self.server.usm = self.usm
         self.sender.usm = self.usm
 
@@ -158,7 +162,7 @@ class Snmp(Feature):
             return
         if self.server is not None and all(k in LIVE or k.startswith("snmp.usm")
                                            for k in changed):
-            self._start_usm()
+            await self._start_usm()
             self._configure()
             return
         await self.stop()
@@ -220,3 +224,12 @@ def _agent_modules():
                          ("tracker", tracker)):
         setattr(m, name, module)
     return m
+
+
+def _build_usm(mac, boots, users, send, agent, counters, who):
+    """The USM engine (CPython: pysnmp); OSError when pysnmp is missing."""
+    try:
+        from firmware.snmp import usm
+    except ImportError as exc:
+        raise OSError("SNMPv3 needs pysnmp: %s" % exc)
+    return usm.UsmEngine(usm.engine_id(mac), boots, users, send, agent, counters, who)

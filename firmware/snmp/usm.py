@@ -114,8 +114,13 @@ class UsmEngine:
                 PRIV.get(user.priv, pconfig.USM_PRIV_NONE), user.priv_key)
         self.engine.message_dispatcher.register_context_engine_id(
             self.engine.snmpEngineID, tuple(READ_PDUS) + (SET_PDU,), self._process_pdu)
-        self._ticker = asyncio.ensure_future(self._tick())
+        self._ticker = None
         self._tasks = set()
+
+    def start(self) -> None:
+        """Start the timer pysnmp's caches need (on the event loop's thread: the engine itself
+        may be built in a worker thread, so building it does not stall the poller)."""
+        self._ticker = asyncio.ensure_future(self._tick())
 
     async def _tick(self) -> None:
         """pysnmp expires its request caches on timer ticks."""
@@ -124,7 +129,8 @@ class UsmEngine:
             self.dispatcher.handle_timer_tick(time.time())
 
     def close(self) -> None:
-        self._ticker.cancel()
+        if self._ticker is not None:
+            self._ticker.cancel()
         for task in list(self._tasks):
             task.cancel()
 
