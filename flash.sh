@@ -8,7 +8,14 @@
 #       Defaults: netys-rt, 9600 baud, .sim-data; the simulator's control port and the card's
 #       NUT and SSH ports are their own defaults unless given (0 = any free port). The card's
 #       serial console is a pseudo-terminal linked at DIR/console.tty.
-#   ./flash.sh pi HOST        (not yet supported)
+#   ./flash.sh pi [USER@]HOST [--port N] [--identity KEYFILE] [--ssh-option OPT] [--root DIR]
+#                 [--serial DEVICE] [--emd DEVICE] [--dry-run DIR]
+#       Installs the card over SSH on Raspberry Pi OS: system user opennmc, venv in /opt/opennmc
+#       with pinned dependencies, data in /var/lib/opennmc (kept), service opennmc (systemd).
+#       Re-running it upgrades in place. --serial names the UPS line (default /dev/serial0; a USB
+#       adapter by its /dev/serial/by-id/ name), --emd the EMD's RS-485 adapter. --dry-run DIR
+#       writes the exact file tree it would install into DIR and stops. --root installs under
+#       another folder of the target (files only: no user, no systemctl).
 #   ./flash.sh esp32 PORT     (not yet supported)
 set -euo pipefail
 
@@ -17,7 +24,7 @@ cd "$ROOT"
 PY="${PYTHON:-python3}"
 
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -148,8 +155,67 @@ EOF
     exit 1
 }
 
+flash_pi() {
+    local host="" dry_run="" root=/ serial="" emd=""
+    local -a ssh_opts=(-o BatchMode=yes -o ConnectTimeout=15) tree_opts=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --dry-run) dry_run=${2:?--dry-run needs a folder}; shift 2 ;;
+            --port) ssh_opts+=(-p "${2:?--port needs a number}"); shift 2 ;;
+            --identity) ssh_opts+=(-i "${2:?--identity needs a key file}"); shift 2 ;;
+            --ssh-option) ssh_opts+=(-o "${2:?--ssh-option needs OPTION=VALUE}"); shift 2 ;;
+            --root) root=${2:?--root needs a folder}; shift 2 ;;
+            --serial) tree_opts+=(--serial "${2:?--serial needs a device}"); shift 2 ;;
+            --emd) tree_opts+=(--emd "${2:?--emd needs a device}"); shift 2 ;;
+            -h|--help) usage ;;
+            -*) echo "flash.sh: unknown option $1" >&2; usage ;;
+            *) [ -z "$host" ] || usage; host=$1; shift ;;
+        esac
+    done
+    [ -n "$host" ] || [ -n "$dry_run" ] || { echo "flash.sh: pi needs a HOST" >&2; usage; }
+    ensure_venv
+    build_web || true
+    if [ -n "$dry_run" ]; then
+        mkdir -p "$dry_run"
+        .venv/bin/python -m tools.flash.pi_tree "$dry_run" "${tree_opts[@]}" >/dev/null
+        echo "flash.sh: the tree ./flash.sh pi installs is in $dry_run (the venv is built there)"
+        return 0
+    fi
+    local stage target
+    stage=$(mktemp -d)
+    # shellcheck disable=SC2064
+    trap "rm -rf '$stage'" EXIT
+    # The target's machine and Python: when they are this machine's, the pinned dependencies
+    # travel as wheels built here; otherwise the target fetches them itself.
+    target=$(ssh "${ssh_opts[@]}" "$host" \
+        'python3 -c "import platform, sys; print(platform.machine(), *sys.version_info[:2])"') \
+        || { echo "flash.sh: cannot run python3 on $host over SSH" >&2; exit 1; }
+    here=$(.venv/bin/python -c 'import platform, sys; print(platform.machine(), *sys.version_info[:2])')
+    if [ "$target" = "$here" ]; then
+        echo "flash.sh: $host is $target like this machine: shipping prebuilt wheels"
+        .venv/bin/python -m pip download -q --disable-pip-version-check --only-binary=:all: \
+            -r board/rpi/requirements.txt -d "$stage/wheels" >/dev/null
+        tree_opts+=(--wheels "$stage/wheels")
+    else
+        echo "flash.sh: $host is $target: it installs the pinned dependencies itself"
+    fi
+    .venv/bin/python -m tools.flash.pi_tree "$stage/tree" "${tree_opts[@]}" >/dev/null
+    echo "flash.sh: copying to $host and installing under $root"
+    # One connection: the tree as a tar stream, then the installer, as root (sudo if need be).
+    tar -C "$stage/tree" -czf - . | ssh "${ssh_opts[@]}" "$host" "
+        set -e
+        stage=\$(mktemp -d)
+        trap 'rm -rf \"\$stage\"' EXIT
+        tar -xzf - -C \"\$stage\"
+        sudo=''
+        [ \"\$(id -u)\" -eq 0 ] || sudo='sudo -n'
+        \$sudo sh \"\$stage/opt/opennmc/install.sh\" --from \"\$stage\" --root '$root'
+    "
+}
+
 case "${1:-}" in
     sim) shift; flash_sim "$@" ;;
-    pi|esp32) echo "flash.sh: $1 is not yet supported (use: ./flash.sh sim)" >&2; exit 2 ;;
+    pi) shift; flash_pi "$@" ;;
+    esp32) echo "flash.sh: $1 is not yet supported (use: ./flash.sh sim)" >&2; exit 2 ;;
     *) usage ;;
 esac

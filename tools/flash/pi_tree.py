@@ -35,8 +35,9 @@ def board_toml(serial: str | None = None, emd: str | None = None) -> str:
     for section, device in (("serial", serial), ("emd", emd)):
         if device is None:
             continue
-        if not device.startswith("/dev/") or any(c in device for c in "\"\\\n"):
-            raise ValueError("%s device must be a /dev path, not %r" % (section, device))
+        if not device.startswith("/") or any(c in device for c in "\"\\\n"):
+            raise ValueError("%s device must be an absolute path such as /dev/serial0, not %r"
+                             % (section, device))
         pattern = r'(\[%s\][^\[]*?^device = )"[^"]*"' % section
         text, n = re.subn(pattern, lambda m: m.group(1) + '"%s"' % device, text, count=1,
                           flags=re.MULTILINE | re.DOTALL)
