@@ -117,9 +117,22 @@ def build(tree, ctx) -> None:
     tree.scalar(g + (23,), OCTETS, lambda: MIB_VERSION)
     tree.scalar(g + (50,), OCTETS, lambda: ctx.last_trap_text)
 
-    # --- emdStatus: no environment sensor on this card yet ------------------------------------
-    for sub in (1, 2, 3, 4):
-        tree.scalar(OBJECTS + (10, sub), INTEGER, lambda: -1)
+    # --- emdStatus: the environment sensors (firmware/emd/), whole degrees C and % -----------
+    for sub, name in ((1, "ambient.temperature"), (2, "ambient.humidity"),
+                      (3, "ambient.contacts.1.status"), (4, "ambient.contacts.2.status")):
+        tree.scalar(OBJECTS + (10, sub), INTEGER, lambda name=name: _emd(ctx, name))
+
+
+def _emd(ctx, name: str) -> int:
+    """An emdStatus value: -1 while no sensor gives it; inputs 1 while in alarm, else 0."""
+    environment = getattr(ctx.card, "environment", None)
+    value = environment.values().get(name) if environment is not None else None
+    if value is None:
+        return -1
+    if name.startswith("ambient.contacts."):
+        number = int(name.split(".")[2])
+        return 1 if "emd_alarm%d" % number in environment.alarms() else 0
+    return int(round(value))
 
 
 def _setting(tree, ctx, oid, key, syntax) -> None:

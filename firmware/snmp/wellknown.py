@@ -10,8 +10,9 @@ never active.
 
 NV_TRAPS (appendix "NET VISION 7 TRAP DESCRIPTION"): N -> (name, level, {mapping: rule}, edge)
 where edge "rise" sends the trap when the rule starts to hold, "fall" when it stops. Traps 1-4
-follow RFC 1628 and are produced by the alarm table; 14, 25, 27 and 40 by card events; traps
-20, 21, 26 (shutdown agent) and 28-39 (EMD sensors) wait for those features.
+follow RFC 1628 and are produced by the alarm table; 14, 25, 27, 28-39 (the EMD's critical set
+points and inputs, firmware/emd/) and 40 by card events; traps 20, 21, 26 (shutdown agent) wait
+for that feature.
 
 STS_TRAPS (appendix "STS TRAP DESCRIPTION"): name -> (number, level, rule, edge).
 """
@@ -149,18 +150,18 @@ NV_TRAPS = {
     25: ("upsTrapComEstablished", I, {"card": "comm.restored"}, "event"),
     26: ("upsTrapShutdownCancelled", I, {}, "rise"),        # shutdown agent
     27: ("upsTrapAgentRestarting", I, {"card": "agent.restart"}, "event"),
-    28: ("upsTrapEmdTempLow", C, {}, "rise"),
-    29: ("upsTrapEmdTempNotLow", I, {}, "rise"),
-    30: ("upsTrapEmdTempHigh", C, {}, "rise"),
-    31: ("upsTrapEmdTempNotHigh", I, {}, "rise"),
-    32: ("upsTrapEmdHumidityLow", C, {}, "rise"),
-    33: ("upsTrapEmdHumidityNotLow", I, {}, "rise"),
-    34: ("upsTrapEmdHumidityHigh", C, {}, "rise"),
-    35: ("upsTrapEmdHumidityNotHigh", I, {}, "rise"),
-    36: ("upsTrapEmdFirstInputActive", C, {}, "rise"),
-    37: ("upsTrapEmdFirstInputRestored", I, {}, "rise"),
-    38: ("upsTrapEmdSecondInputActive", C, {}, "rise"),
-    39: ("upsTrapEmdSecondInputRestored", I, {}, "rise"),
+    28: ("upsTrapEmdTempLow", C, {"card": "emd.temp.lo2"}, "event"),
+    29: ("upsTrapEmdTempNotLow", I, {"card": "emd.temp.lo2.ok"}, "event"),
+    30: ("upsTrapEmdTempHigh", C, {"card": "emd.temp.hi2"}, "event"),
+    31: ("upsTrapEmdTempNotHigh", I, {"card": "emd.temp.hi2.ok"}, "event"),
+    32: ("upsTrapEmdHumidityLow", C, {"card": "emd.hum.lo2"}, "event"),
+    33: ("upsTrapEmdHumidityNotLow", I, {"card": "emd.hum.lo2.ok"}, "event"),
+    34: ("upsTrapEmdHumidityHigh", C, {"card": "emd.hum.hi2"}, "event"),
+    35: ("upsTrapEmdHumidityNotHigh", I, {"card": "emd.hum.hi2.ok"}, "event"),
+    36: ("upsTrapEmdFirstInputActive", C, {"card": "emd.alarm1"}, "event"),
+    37: ("upsTrapEmdFirstInputRestored", I, {"card": "emd.alarm1.ok"}, "event"),
+    38: ("upsTrapEmdSecondInputActive", C, {"card": "emd.alarm2"}, "event"),
+    39: ("upsTrapEmdSecondInputRestored", I, {"card": "emd.alarm2.ok"}, "event"),
     40: ("upsTrapTest", I, {"card": "snmp.trap.test"}, "event"),
 }
 

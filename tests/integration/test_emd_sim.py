@@ -27,6 +27,7 @@ from tests.cardcli import texts, wait_until
 from tests.cardharness import start_card
 from tests.conftest import require_tool
 from tests.simharness import start_sim
+from tests.snmpharness import NetSnmp, TrapReceiver, trap_numbers
 from tests.unit.test_emd_sysfs import write
 
 pytestmark = pytest.mark.timeout(180)
@@ -38,14 +39,20 @@ def upsc(card, name: str) -> str:
     return out.stdout.strip() if out.returncode == 0 else ""
 
 
+NV_TRAPS = ".1.3.6.1.4.1.4555.1.1.7.2"
+EMD_STATUS = ".1.3.6.1.4.1.4555.1.1.7.1.10"
+
+
 def test_the_simulated_emd_on_a_card(tmp_path):
     require_tool("upsc")
     with start_sim(tmp_path, profile="netys-rt", baud=57600) as ups, \
             start_sim(tmp_path, profile="emd", name="ttyEMD") as emd, \
+            TrapReceiver(tmp_path) as trapd, \
             start_card(tmp_path, serial=ups.link,
                        sets=["emd.enabled=on", "emd.device=" + emd.link, "emd.period=2",
                              "emd.location=Room 12", "emd.alarm1.mode=no",
-                             "emd.alarm2.mode=nc", "emd.alarm2.name=Door"]) as card:
+                             "emd.alarm2.mode=nc", "emd.alarm2.name=Door",
+                             "snmp.traps=%s/netvision/v2c/public" % trapd.address]) as card:
         wait_until(lambda: any(t.startswith("EMD detected: address 1, firmware 01.00.0005 on ")
                        for t in texts(card)), "the EMD found")
         status = card.wait_for(lambda s: s["emd"]["devices"][0]["values"], what="EMD values")
@@ -67,6 +74,13 @@ def test_the_simulated_emd_on_a_card(tmp_path):
                    in texts(card), "the critical set point")
         assert upsc(card, "ambient.temperature.status") == "critical-high"
         assert card.status()["emd"]["alarms"] == ["emd_alarm1", "emd_temperature"]
+        # NET VISION traps 36 (input 1 active), 39 (input 2 restored), 30 (high temperature).
+        traps = trapd.wait_for(lambda t: 30 in trap_numbers(t, NV_TRAPS), what="trap 30")
+        assert {30, 36, 39} <= set(trap_numbers(traps, NV_TRAPS))
+        got = NetSnmp(tmp_path).values("snmpget", "-v2c", "-c", "public", card.ready["snmp"],
+                                       *[EMD_STATUS + ".%d.0" % n for n in (1, 2, 3, 4)])
+        assert [got[EMD_STATUS + ".%d.0" % n] for n in (1, 2, 3, 4)] == \
+            ["INTEGER: 61", "INTEGER: 35", "INTEGER: 1", "INTEGER: 0"]
         emd.set(temperature=59.5)                   # within the hysteresis: nothing
         emd.set(temperature=45.0)
         wait_until(lambda: "EMD Temperature not over high Set point: Temperature 45.0"
