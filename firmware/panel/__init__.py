@@ -1,1 +1,1 @@
-"""The card's front panel: the status LED pair and the reset button (manual §7, §10, LED table)."""
+"""The card's front panel: the status LED pair and the reset button (manual §7, §10, LEDs)."""

@@ -1,1 +1,1 @@
-"""Signed firmware upgrades that cannot brick the card: verify, install beside, switch, roll back."""
+"""Signed firmware upgrades that cannot brick the card: verify, install beside, roll back."""
