@@ -50,7 +50,9 @@ def upsmon_conf(folder, address, user, password, role):
         "MONITOR ups@%s 1 %s %s %s" % (address, user, password, role),
         "MINSUPPLIES 1",
         'SHUTDOWNCMD "%s"' % script,
-        'NOTIFYCMD "%s"' % notify] + ["NOTIFYFLAG %s EXEC" % kind for kind in NOTIFY_TYPES] + [
+        'NOTIFYCMD "%s"' % notify] + [
+        # SYSLOG: upsmon -D also prints the message ("... battery is low") to its log.
+        "NOTIFYFLAG %s SYSLOG+EXEC" % kind for kind in NOTIFY_TYPES] + [
         "POLLFREQ 1",
         "POLLFREQALERT 1",
         "HOSTSYNC 10",

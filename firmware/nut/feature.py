@@ -83,7 +83,7 @@ class Nut(Feature):
         await self.stop()
         await self.start()
 
-    # --- the card's `nut` interface: what other features tell the NUT clients ----------------------
+    # --- the card's `nut` interface: what other features tell the NUT clients ---------------
     def fsd(self, on):
         """Raise (or, once the danger is over, lift) FSD for every client."""
         self.ctx.fsd = bool(on)

@@ -15,6 +15,11 @@ it, at most MAX_TRACKED_CALLS tracked instant commands wait per connection (more
 ERR INSTCMD-FAILED), and a client that does not read its replies is dropped after the idle
 timeout. Passwords are checked by the card's login guard (check). Each refusal is counted in
 status(). Logged-in clients form the manual's "Client table".
+
+Two front ends share these rules: on CPython the asyncio.Protocol one (firmware/nut/
+protocol_front.py: callbacks, no task or coroutine per request, which is what lets one
+connection match upsd's request rate), on MicroPython the stream one below (start_server, one
+task per connection). FRONT chooses ("streams" or "protocol"; None: the fastest available).
 """
 
 import asyncio
@@ -28,6 +33,7 @@ READ_CHUNK = 256
 LINE_TIMEOUT_S = 10.0
 WRITE_BUFFER = 64 * 1024     # replies queued for a client before the server waits for it
 MAX_TRACKED_CALLS = 4
+UNREADABLE = ["ERR INVALID-ARGUMENT"]      # the reply to a line that is not printable text
 
 
 def _printable(line):
@@ -35,6 +41,13 @@ def _printable(line):
     if getattr(line, "isprintable", None) is not None and line.isprintable():
         return True
     return not any(ord(c) < 32 and c != "\t" for c in line)
+
+
+def _well_formed(replies):
+    """False for the replies to a malformed line (counted towards MAX_BAD_LINES): one that was
+    not text (UNREADABLE, this very list) or not a command."""
+    return replies is not UNREADABLE and not (
+        len(replies) == 1 and replies[0].startswith("ERR UNKNOWN-COMMAND"))
 
 
 def _error_code(exc):
@@ -45,6 +58,8 @@ def _error_code(exc):
 
 class NutServer:
     """The asyncio front end: bounds what each client may cost, answers through NutSession."""
+
+    FRONT = None
 
     def __init__(self, ctx, port=3493, bind="0.0.0.0", max_clients=64, idle_timeout_s=600,
                  command=None, check=None, max_per_address=16):
@@ -75,7 +90,15 @@ class NutServer:
 
     # --- life cycle ----------------------------------------------------------------------
     async def start(self):
-        self._server = await asyncio.start_server(self._serve, self.bind, self.port)
+        try:
+            from firmware.nut.protocol_front import start_server
+        except ImportError:        # MicroPython: no asyncio.Protocol (nor the module) there
+            start_server = None
+        front = self.FRONT or ("protocol" if start_server is not None else "streams")
+        if front == "protocol":
+            self._server = await start_server(self, self.bind, self.port)
+        else:
+            self._server = await asyncio.start_server(self._serve, self.bind, self.port)
         sockets = getattr(self._server, "sockets", None)
         if sockets:  # CPython: learn the real port when 0 (ephemeral) was asked for
             self.port = sockets[0].getsockname()[1]
@@ -88,6 +111,8 @@ class NutServer:
             self._server.close()
             for task in list(self._tasks):
                 task.cancel()
+            for writer in list(self._writers.values()):
+                writer.close()         # the Protocol front end's connections have no task
             await self._server.wait_closed()
             self._server = None
 
@@ -163,35 +188,60 @@ class NutServer:
             except (Exception, asyncio.CancelledError):  # closing at stop(): it is over anyway
                 pass
 
-    async def _serve_session(self, reader, writer):
+    def admit(self, writer):
+        """A new connection: (its NutSession, None), or (None, the ERR line refusing it).
+        writer: what can write() and close() it (a stream writer or a transport)."""
         peer = writer.get_extra_info("peername")
         address = peer[0] if isinstance(peer, (tuple, list)) and peer else str(peer)
         if self._per_address.get(address, 0) >= self.max_per_address:
             self.refused_per_address += 1
-            await self._send(writer, ["ERR ACCESS-DENIED too many connections from %s"
-                                      % address])
-            return
+            return None, "ERR ACCESS-DENIED too many connections from %s" % address
         if len(self.ctx.sessions) >= self.max_clients and not self._evict_a_stranger():
             self.refused += 1
-            await self._send(writer, ["ERR ACCESS-DENIED too many connections"])
-            return
+            return None, "ERR ACCESS-DENIED too many connections"
         self.connections += 1
         session = NutSession(self.ctx, address)
         session.last_seen = compat.ticks_ms()
         session.line_started = None    # ticks_ms of the first byte of an incomplete line
+        session.bad_lines = 0          # malformed lines in a row
         self.ctx.sessions.append(session)
         self._writers[session] = writer
         self._per_address[address] = self._per_address.get(address, 0) + 1
+        return session, None
+
+    def release(self, session):
+        """The connection of session is gone."""
+        if session in self._writers:
+            self.ctx.sessions.remove(session)
+            del self._writers[session]
+            left = self._per_address.get(session.address, 1) - 1
+            if left:
+                self._per_address[session.address] = left
+            else:
+                self._per_address.pop(session.address, None)
+
+    def too_long(self):
+        # Why close: the rest of an over-long line cannot be told from a new request.
+        self.dropped += 1
+        return "ERR TOO-LONG line longer than %d bytes" % MAX_LINE
+
+    def after_reply(self, session, ok):
+        """Count a malformed line; the ERR that ends the connection after too many, or None."""
+        session.bad_lines = 0 if ok else session.bad_lines + 1
+        if session.bad_lines >= MAX_BAD_LINES:
+            self.dropped += 1
+            return "ERR INVALID-ARGUMENT too many bad requests"
+        return None
+
+    async def _serve_session(self, reader, writer):
+        session, refusal = self.admit(writer)
+        if session is None:
+            await self._send(writer, [refusal])
+            return
         try:
             await self._loop(session, reader, writer)
         finally:
-            self.ctx.sessions.remove(session)
-            self._writers.pop(session, None)
-            left = self._per_address.get(address, 1) - 1
-            if left:
-                self._per_address[address] = left
-            else:
-                self._per_address.pop(address, None)
+            self.release(session)
 
     def _evict_a_stranger(self):
         """Close the connection that has not logged in and was quiet longest; False if none."""
@@ -214,7 +264,6 @@ class NutServer:
 
     async def _loop(self, session, reader, writer):
         buf = b""
-        bad = 0
         while not session.closing:
             chunk = await self._read(reader)   # the sweeper closes idle or slow connections
             if not chunk:
@@ -229,36 +278,41 @@ class NutServer:
                     break
                 raw, buf = buf[:end], buf[end + 1:]
                 if len(raw) > MAX_LINE:
-                    return await self._too_long(writer)
-                replies, ok = await self._answer(session, raw)
-                bad = 0 if ok else bad + 1
+                    await self._send(writer, [self.too_long()])
+                    return
+                replies, line = self.first_answer(session, raw)
+                if line is not None:
+                    replies = await self.final_answer(session, line, replies)
                 if not await self._send(writer, replies):
                     return
-                if bad >= MAX_BAD_LINES:
-                    self.dropped += 1
-                    await self._send(writer, ["ERR INVALID-ARGUMENT too many bad requests"])
+                last = self.after_reply(session, line is not None or _well_formed(replies))
+                if last is not None:
+                    await self._send(writer, [last])
                     return
             if len(buf) > MAX_LINE:
-                return await self._too_long(writer)
+                await self._send(writer, [self.too_long()])
+                return
             if not buf:
                 session.line_started = None
 
-    async def _too_long(self, writer):
-        # Why close: the rest of an over-long line cannot be told from a new request.
-        self.dropped += 1
-        await self._send(writer, ["ERR TOO-LONG line longer than %d bytes" % MAX_LINE])
-
-    async def _answer(self, session, raw):
-        """(reply lines, well-formed?) for one raw line."""
+    def first_answer(self, session, raw):
+        """(reply lines, None) for one raw line, or (a Check or Call, the line) when the answer
+        needs the login guard or the UPS: final_answer() then gives the lines."""
         if raw.endswith(b"\r"):
             raw = raw[:-1]
         try:
             line = raw.decode()
         except UnicodeError:
-            return ["ERR INVALID-ARGUMENT"], False
+            return UNREADABLE, None
         if not _printable(line):
-            return ["ERR INVALID-ARGUMENT"], False
+            return UNREADABLE, None
         reply = session.handle(line)
+        if isinstance(reply, (nut_protocol.Check, nut_protocol.Call)):
+            return reply, line
+        return reply, None
+
+    async def final_answer(self, session, line, reply):
+        """The reply lines of a request that needed the login guard or the UPS."""
         if isinstance(reply, nut_protocol.Check):
             if self._check is None:
                 session.checked(None, "no accounts on this server")
@@ -267,8 +321,8 @@ class NutServer:
                                                    session.address))
             reply = session.handle(line)
         if isinstance(reply, nut_protocol.Call):
-            return await self._run_call(session, reply), True
-        return reply, not (len(reply) == 1 and reply[0].startswith("ERR UNKNOWN-COMMAND"))
+            return await self._run_call(session, reply)
+        return reply
 
     async def _run_call(self, session, call):
         if call.tracking_id is not None:

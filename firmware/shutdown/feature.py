@@ -115,8 +115,10 @@ class Shutdown(Feature):
             catalogue.card_event(bus, "shutdown.cancel", event=label)
             self._fsd(False)
         elif kind == "servers":
-            catalogue.card_event(bus, "shutdown.request", event=label, test=self.seq.test)
-            if not self.seq.test or self._fsd_test:
+            fsd = not self.seq.test or self._fsd_test
+            catalogue.card_event(bus, "shutdown.request", event=label, test=self.seq.test,
+                                 fsd=fsd)
+            if fsd:
                 self._fsd(True)
         elif kind == "ups_off":
             self._restarted = False

@@ -1,7 +1,7 @@
 """Settings of shutdown management (manual §12.8.2): the events, their periods, the UPS shut-off.
 
-    Shutdown Event      Shutdown Actions   Warning Period (Min)   1st Warning (Sec)   Warning Interval
-    shutdown.<event>.   enabled            period                 first_warning       interval
+    Shutdown Event    Shutdown Actions  Warning Period (Min)  1st Warning (Sec)  Warning Interval
+    shutdown.<event>. enabled           period                first_warning      interval
 
 The events are those of the manual's "Shutdown event selection", keys in EVENTS; the weekly and
 special-day schedules (§12.7.5, §12.8) are their own events with their own lists of times.

@@ -1,8 +1,13 @@
 """The NUT server over real TCP sockets: requests, commands, client table and abuse (long lines,
-garbage, floods of idle connections), with a UpsState filled by hand."""
+garbage, floods of idle connections), with a UpsState filled by hand.
+
+Every test runs on both front ends: the asyncio.Protocol one CPython boards use and the stream
+one of MicroPython boards."""
 
 import asyncio
 import os
+
+import pytest
 
 from firmware.accounts.feature import Accounts
 from firmware.accounts.guard import LoginGuard
@@ -19,6 +24,12 @@ from firmware.state.bus import EventBus
 from firmware.state.ups import UpsState
 
 DEADLINE = 20.0
+
+
+@pytest.fixture(autouse=True, params=("protocol", "streams"))
+def front(request, monkeypatch):
+    monkeypatch.setattr(NutServer, "FRONT", request.param)
+    return request.param
 
 
 class Refused(Exception):
