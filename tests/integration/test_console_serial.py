@@ -12,6 +12,7 @@ import pexpect
 import pytest
 from pexpect import fdpexpect
 
+from tests.artifacts import artifacts_dir
 from tests.cardcli import cli_json, cli_ok, texts, wait_until
 from tests.cardharness import start_card
 from tests.consoleterm import PROMPT, Shots, choose, screen_of, serial_terminal
@@ -22,8 +23,8 @@ PASSWORD = "Adm1n#Passw0rd"
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("console-screens-serial")
+def shots(request):
+    folder = artifacts_dir("console-serial")
     capture = request.config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():
         print("\nconsole screen captures (serial): %s" % folder)

@@ -18,6 +18,7 @@ import subprocess
 import pexpect
 import pytest
 
+from tests.artifacts import artifacts_dir
 from tests.cardcli import cli_json, cli_ok, texts, wait_until
 from tests.cardharness import start_card
 from tests.conftest import require_tool
@@ -32,8 +33,8 @@ VIEWER = "View#Passw0rd1"
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("console-screens-ssh")
+def shots(request):
+    folder = artifacts_dir("console-ssh")
     capture = request.config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():
         print("\nconsole screen captures (ssh): %s" % folder)
