@@ -4,7 +4,7 @@ A screen is a header, a title, numbered items and a prompt, in the manner of the
 appendix "Configuring NET VISION via SSH or USB":
 
     opennmc  Room 12                               Date 03/05/2025  Time 16:41:53
-    UPS Model: NETYS RT                            User: admin (read/write)
+    UPS Model: NETYS RT                         User: admin (administrator)
     -------------------------------------------------------------------------------
     Configuration Utility
 
@@ -164,10 +164,14 @@ def two_columns(left, right):
     return left + " " * (WIDTH - len(left) - len(right)) + right
 
 
-def header(name, date_time, model, user, access):
-    """The lines every screen starts with: card, date and time, UPS model, who is logged in."""
+RIGHTS = {"admin": "administrator", "write": "read/write", "read": "read only"}
+
+
+def header(name, date_time, model, user, role):
+    """The lines every screen starts with: card, date and time, UPS model, who is logged in
+    (role: "admin", "write" or "read")."""
     date, _, time = date_time.partition(" ")
-    rights = "read/write" if access == "write" else "read only"
+    rights = RIGHTS.get(role, "read only")
     return [two_columns("opennmc  " + name, "Date %s  Time %s" % (date, time)),
             two_columns("UPS Model: " + model, "User: %s (%s)" % (user, rights)),
             RULE]

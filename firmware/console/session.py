@@ -172,7 +172,7 @@ class Session:
         if card.state.stale:
             model = "%s (no data)" % model if model else "not connected"
         return screens.header(card.identity()["name"], card.clock.format(), model, self.user,
-                              self.access)
+                              self.role())
 
     def take_notice(self):
         notice, self.notice = self.notice, None

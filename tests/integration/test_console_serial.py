@@ -54,7 +54,7 @@ def test_the_menu_walk_on_the_serial_console(tmp_path, shots):
         assert "not-the-password" not in screen               # passwords are not echoed
         choose(term, "admin", "Password: ")
         main = shots.save("02-main-menu", choose(term, PASSWORD))
-        assert "UPS Model: NETYS RT" in main and "User: admin (read/write)" in main
+        assert "UPS Model: NETYS RT" in main and "User: admin (administrator)" in main
 
         utility = shots.save("03-configuration-utility", choose(term, "1"))
         groups = re.findall(r"^\s*(\d)\. (.* Group|Other Settings)$", utility, re.M)
@@ -141,7 +141,7 @@ def test_a_serial_device_named_by_the_settings_is_opened_as_a_tty(tmp_path):
             term.expect("Password: ")
             os.write(master, PASSWORD.encode() + b"\r")
             term.expect(PROMPT)
-            assert "User: admin (read/write)" in screen_of(term)
+            assert "User: admin (administrator)" in screen_of(term)
             assert card.status()["console"]["serial"]["pseudo_terminal"] is None
     finally:
         os.close(master)

@@ -93,7 +93,7 @@ def test_first_login_walks_every_menu_and_changes_the_card(tmp_path, shots):
         term = ssh_login(card.ready["ssh"], "admin", PASSWORD)
         term.expect(PROMPT)
         main = shots.save("02-main-menu", screen_of(term))
-        for text in ("UPS Model: NETYS RT", "User: admin (read/write)", "Date ",
+        for text in ("UPS Model: NETYS RT", "User: admin (administrator)", "Date ",
                      "1. SNMP/WEB Card Settings", "2. Reset Accounts/Passwords to Default",
                      "3. Reset Configuration to Default", "4. Restart SNMP/WEB Card", "0. Exit"):
             assert text in main, text

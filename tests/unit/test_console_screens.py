@@ -69,11 +69,11 @@ class ScreensTest(unittest.TestCase):
         self.assertEqual(screens.wrap("a b c", 3), ["a b", "c"])
 
     def test_header_has_the_manual_date_and_time(self):
-        head = screens.header("Room 12", "03/05/2017 16:41:53", "NETYS RT", "admin", "write")
+        head = screens.header("Room 12", "03/05/2017 16:41:53", "NETYS RT", "admin", "admin")
         self.assertTrue(head[0].startswith("opennmc  Room 12"))
         self.assertTrue(head[0].endswith("Date 03/05/2017  Time 16:41:53"))
         self.assertTrue(head[1].startswith("UPS Model: NETYS RT"))
-        self.assertTrue(head[1].endswith("User: admin (read/write)"))
+        self.assertTrue(head[1].endswith("User: admin (administrator)"))
         self.assertEqual(head[2], screens.RULE)
 
 

@@ -95,7 +95,7 @@ class ConsoleSessionTest(unittest.IsolatedAsyncioTestCase):
         board, _s, _r = await session_of(card, [])
         first = screens(board.text())[0]
         for text in ("Date %s" % card.clock.format().split()[0], "UPS Model: NETYS RT",
-                     "User: admin (read/write)", "1. SNMP/WEB Card Settings",
+                     "User: admin (administrator)", "1. SNMP/WEB Card Settings",
                      "2. Reset Accounts/Passwords to Default", "3. Reset Configuration to Default",
                      "4. Restart SNMP/WEB Card", "0. Exit", "Please Enter Your Choice"):
             self.assertIn(text, first)
