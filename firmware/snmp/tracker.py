@@ -49,6 +49,7 @@ class Tracker:
         self._edges = {}              # ("nv"|"sts", number) -> condition held at the last commit
         self._baseline = False
         self._last_on_battery_trap = None
+        self._rfc_on_battery_pending = False
         state.subscribe(self.on_commit)
         bus.subscribe(self.on_event)
 
@@ -62,6 +63,10 @@ class Tracker:
 
     # --- snapshots -------------------------------------------------------------------------------
     def on_commit(self, state, changed) -> None:
+        if self._rfc_on_battery_pending:
+            self._rfc_on_battery_pending = False
+            if self.on_battery_since is not None:
+                self.notify("rfc", 1, {})
         mapping = state.device.get("mapping") or ""
         flags = active_flags(state)
         stale = state.stale
@@ -131,7 +136,12 @@ class Tracker:
 
     def _on_battery_trap(self) -> None:
         self._last_on_battery_trap = self.clock()
-        self.notify("rfc", 1, {})
+        # RFC 1628's trap carries the minutes left: when the bits came before the measurements
+        # (the poller's fast lane), it waits for the next snapshot, a cycle away at most.
+        if self.state.get("battery.runtime") is None:
+            self._rfc_on_battery_pending = True
+        else:
+            self.notify("rfc", 1, {})
         self.notify("nv", 1, {})
         self.notify("nv", 15, {})
 

@@ -24,7 +24,8 @@ FAST_GAP_MS = 20
 
 async def wait(poller, ms):
     """Wait `ms` for the next cycle, reading the fast lane meanwhile (a changed bit is
-    committed at once); return early only when a command asks for a fresh cycle."""
+    committed at once); return early for a changed bit (see _early_cycle) or when a command
+    asks for a fresh cycle."""
     start = compat.ticks_ms()
     poller._wake.clear()
     while poller._running:
@@ -35,6 +36,8 @@ async def wait(poller, ms):
         reads = plan.fast_reads() if plan is not None and not poller.lost else ()
         if reads and await changed(poller, reads):
             poller.counters["fast_wakeups"] += 1
+            if _early_cycle(poller):
+                return                 # the measurements follow the new bits at once
         left = ms - compat.ticks_diff(compat.ticks_ms(), start)
         if poller._wake.is_set() or left <= 0:
             return
@@ -44,6 +47,18 @@ async def wait(poller, ms):
             return                     # a command asked for a fresh cycle
         except asyncio.TimeoutError:
             pass
+
+
+def _early_cycle(poller):
+    """True at most once a poll period: a changed bit then starts the next cycle at once, so the
+    measurements that go with it (the runtime left on battery) follow within a cycle, while a
+    bit that keeps changing costs no more than one extra cycle a period."""
+    now = compat.ticks_ms()
+    last = getattr(poller, "early_cycle_ms", None)
+    if last is not None and compat.ticks_diff(now, last) < poller.rate_ms:
+        return False
+    poller.early_cycle_ms = now
+    return True
 
 
 async def _woken(poller):

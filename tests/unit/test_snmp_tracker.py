@@ -45,9 +45,10 @@ class Tracking(unittest.TestCase):
         self.tracker = Tracker(self.state, self.bus, lambda *a: self.sent.append(a[:2]),
                                clock=lambda: self.now[0])
 
-    def commit(self, *flags, mapping="jbusp"):
+    def commit(self, *flags, mapping="jbusp", runtime=None):
         self.state.begin()
         self.state.set_device({"mapping": mapping})
+        self.state.set("battery.runtime", runtime)
         statuses = {f: ("I", f) for f in flags if f.startswith("S")}
         alarms = {f: ("W", f) for f in flags if f.startswith("A")}
         self.state.set_flags(statuses, alarms)
@@ -61,7 +62,7 @@ class Tracking(unittest.TestCase):
     def test_mains_failure_then_return(self):
         self.commit("S00", "S02", "S03")
         self.now[0] += 1
-        self.commit("S03", "S05", "A05", "A00")
+        self.commit("S03", "S05", "A05", "A00", runtime=600)
         self.assertEqual(sorted(self.tracker.rfc_alarms), [2, 6, 18])
         ids = [self.tracker.rfc_alarms[n][0] for n in (2, 6, 18)]
         self.assertEqual(ids, [1, 2, 3])
@@ -83,6 +84,16 @@ class Tracking(unittest.TestCase):
         self.assertIn(("nv", 24), self.sent)      # general alarm gone
         self.commit("S00", "S02", "S03", "S05")   # new alarms get new ids
         self.assertEqual(self.tracker.rfc_alarms[2][0], 4)
+
+    def test_the_rfc_on_battery_trap_waits_for_the_runtime_one_snapshot_at_most(self):
+        self.commit("S00", "S02", "S03")
+        self.commit("S03", "S05")               # the fast lane: new bits, no runtime yet
+        self.assertIn(("nv", 1), self.sent)
+        self.assertNotIn(("rfc", 1), self.sent)
+        self.commit("S03", "S05", runtime=600)  # the cycle that follows
+        self.assertEqual(self.sent.count(("rfc", 1)), 1)
+        self.commit("S03", "S05", runtime=590)
+        self.assertEqual(self.sent.count(("rfc", 1)), 1)
 
     def test_communication_lost_keeps_the_known_alarms(self):
         self.commit("S00", "S02", "S03", "A02")
