@@ -26,7 +26,8 @@ from firmware.ups.commands import (ALWAYS_ALLOWED, CommandError, command_table, 
 from firmware.modbus.master import Master
 from firmware.modbus.pdu import ModbusError, ModbusException
 
-LOST_RETRY_MS = 2000        # detection rounds while the UPS is lost, at least this far apart
+LOST_RETRY_MS = 2000        # detection rounds while no UPS is found: this far apart, whatever
+                            # poll.rate says (a slow rate must not leave the card blind a minute)
 CYCLE_SAMPLES = 64          # cycle durations kept for the median / p95
 
 
@@ -269,9 +270,7 @@ class Poller:
         while self._running:
             start = compat.ticks_ms()
             await self.poll_once()
-            period = self.rate_ms
-            if self.plan is None:
-                period = max(period, LOST_RETRY_MS)
+            period = LOST_RETRY_MS if self.plan is None else self.rate_ms
             left = period - compat.ticks_diff(compat.ticks_ms(), start)
             if left > 0 and self._running:
                 await fastlane.wait(self, left)

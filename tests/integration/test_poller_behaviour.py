@@ -6,6 +6,8 @@ a deadline.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from firmware.ups.commands import CommandError
@@ -20,6 +22,25 @@ SCENARIOS = (
     ("battery-test", {"CAL"}),
     ("bypass", {"BYPASS"}),
 )
+
+
+@pytest.mark.timeout(120)
+def test_a_slow_poll_rate_does_not_slow_finding_the_ups(tmp_path):
+    async def body(sim):
+        rig = Rig(sim, poll__rate=60)
+        try:
+            await rig.sim_call("fault", silence=True)   # no UPS answers at first
+            rig.task = asyncio.create_task(rig.poller.run())
+            await rig.until(lambda: rig.poller.status()["counters"]["detections_failed"] >= 1,
+                            what="a detection round that finds nothing")
+            await rig.sim_call("fault")             # the UPS answers from now on
+            await rig.until(lambda: not rig.state.stale, timeout=15,
+                            what="the UPS found again within seconds, not a 60 s poll period")
+        finally:
+            await rig.close()
+
+    with start_sim(tmp_path, profile="netys-rt", baud=57600) as sim:
+        run(body, sim)
 
 
 @pytest.mark.timeout(120)
