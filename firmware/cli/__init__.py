@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
-            return asyncio.run(run.run(args))
+            return run.serve(args)
         if args.command == "detect":
             return asyncio.run(run.detect(args))
         if args.command == "config" and args.config_command == "keys":
