@@ -64,8 +64,34 @@ class NutContext:
         self.fsd = False
         self.sessions = []
         self.tracking = {}                   # id -> "PENDING" / "SUCCESS" / "ERR ..."
+        self._replies = {}                   # GET VAR line -> its reply, while _replies_key holds
+        self._replies_key = None
         self._tracking_order = []
         self._next_id = 1
+
+    # GET VAR is most of what clients ask (every upsmon, every few seconds): its reply is kept
+    # until anything it depends on changes (a UPS data commit, stale, FSD, an annotation).
+    MAX_REPLIES = 256
+
+    def _reply_key(self):
+        notes = self._notes() if self.annotations else None
+        return self.state.cycles, self.state.stale, self.fsd, notes
+
+    def known_reply(self, raw):
+        """The reply to the request line raw (bytes) given before, if still true; else None."""
+        if self._replies:
+            reply = self._replies.get(raw)
+            if reply is not None and self._replies_key == self._reply_key():
+                return reply
+        return None
+
+    def remember_reply(self, raw, reply):
+        """Keep the reply to a GET VAR line for known_reply()."""
+        key = self._reply_key()
+        if key != self._replies_key or len(self._replies) >= self.MAX_REPLIES:
+            self._replies = {}
+            self._replies_key = key
+        self._replies[raw] = reply
 
     def _notes(self):
         """(extra variables, extra status tokens, extra alarm texts) of the annotations."""

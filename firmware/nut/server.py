@@ -300,6 +300,10 @@ class NutServer:
         needs the login guard or the UPS: final_answer() then gives the lines."""
         if raw.endswith(b"\r"):
             raw = raw[:-1]
+        known = self.ctx.known_reply(raw)
+        if known is not None:
+            session.requests += 1
+            return known, None
         try:
             line = raw.decode()
         except UnicodeError:
@@ -309,6 +313,8 @@ class NutServer:
         reply = session.handle(line)
         if isinstance(reply, (nut_protocol.Check, nut_protocol.Call)):
             return reply, line
+        if raw.startswith(b"GET VAR ") and len(reply) == 1 and reply[0].startswith("VAR "):
+            self.ctx.remember_reply(raw, reply)
         return reply, None
 
     async def final_answer(self, session, line, reply):

@@ -293,5 +293,38 @@ class TestUserValidation(unittest.TestCase):
         self.assertEqual(nut_users.parse_users(["a:plain:primary", "broken"]), {})
 
 
+
+class KnownRepliesTest(unittest.TestCase):
+    """A GET VAR reply is given again only while nothing it depends on has changed."""
+
+    def test_a_reply_holds_until_the_data_fsd_or_a_note_changes(self):
+        state = _state({"ups.status": "OL", "battery.charge": 90})
+        ctx = NutContext(state)
+        note = [({}, (), None)]
+        ctx.annotations.append(lambda: note[0])
+        raw = b"GET VAR ups ups.status"
+        self.assertIsNone(ctx.known_reply(raw))
+        ctx.remember_reply(raw, ['VAR ups ups.status "OL"'])
+        self.assertEqual(ctx.known_reply(raw), ['VAR ups ups.status "OL"'])
+        ctx.fsd = True
+        self.assertIsNone(ctx.known_reply(raw))                   # FSD changes ups.status
+        ctx.remember_reply(raw, ['VAR ups ups.status "FSD OL"'])
+        note[0] = ({"ups.timer.shutdown": 30}, (), "warning 1")
+        self.assertIsNone(ctx.known_reply(raw))                   # a shutdown warning came
+        ctx.remember_reply(raw, ['VAR ups ups.status "FSD OL ALARM"'])
+        state.begin()
+        state.set("ups.status", "OB")
+        state.commit(now=1763700001.0)
+        self.assertIsNone(ctx.known_reply(raw))                   # new UPS data
+        ctx.remember_reply(raw, ['VAR ups ups.status "FSD OB ALARM"'])
+        state.mark_stale()
+        self.assertIsNone(ctx.known_reply(raw))                   # stale: ERR DATA-STALE now
+
+    def test_the_kept_replies_are_bounded(self):
+        ctx = NutContext(_state({"ups.status": "OL"}))
+        for i in range(ctx.MAX_REPLIES + 10):
+            ctx.remember_reply(b"GET VAR ups x.%d" % i, ["VAR ups x.%d 1" % i])
+        self.assertLessEqual(len(ctx._replies), ctx.MAX_REPLIES)
+
 if __name__ == "__main__":
     unittest.main()
