@@ -1,8 +1,15 @@
 """Civil dates in integer arithmetic: days since 1970, weekday, epoch seconds <-> fields.
 
-The one civil-date conversion of the card: the clock, the logs, the UPS clock words and the CSV
-exports all use it. No datetime, no time.gmtime: MicroPython's epoch may start in 2000.
+The one civil-date conversion of the card: the clock, the logs, the UPS clock words, the CSV
+exports and the weekly schedules (shutdown, eco mode, battery test) all use it. No datetime, no
+time.gmtime: MicroPython's epoch may start in 2000.
+
+Weekly schedules count minutes from Monday 00:00 (week_minute); a window is a start minute of
+the week and a length, and may run past Sunday midnight into the next week (in_week_window).
 """
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")     # weekday() order
+WEEK_MIN = 7 * 24 * 60
 
 def days_from_civil(y, m, d):
     """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
@@ -57,7 +64,6 @@ def nth_sunday(y, m, n):
     return last - (weekday(last) - 6) % 7
 
 
-
 def format_time(epoch):
     """dd/mm/yyyy hh:mm:ss, the manual's display format."""
     y, mo, d, h, mi, s, _ = parts(epoch)
@@ -69,3 +75,24 @@ def month_days(y, m):
     if m == 12:
         return 31
     return days_from_civil(y, m + 1, 1) - days_from_civil(y, m, 1)
+
+
+def hhmm_minutes(text):
+    """Minutes since midnight of 'HH:MM' (ValueError saying so when it is not a time)."""
+    h, _, m = text.partition(":")
+    if not (len(h) == 2 and len(m) == 2 and h.isdigit() and m.isdigit()
+            and int(h) < 24 and int(m) < 60):
+        raise ValueError("%r is not a time HH:MM" % text)
+    return int(h) * 60 + int(m)
+
+
+def week_minute(local_s):
+    """Minutes since Monday 00:00 of local wall-clock epoch seconds."""
+    fields = parts(local_s)
+    return fields[6] * 1440 + fields[3] * 60 + fields[4]
+
+
+def in_week_window(now_min, start_min, length_min):
+    """True when minute-of-week now_min is inside the window [start, start + length), which may
+    wrap past Sunday midnight."""
+    return (now_min - start_min) % WEEK_MIN < length_min

@@ -8,26 +8,18 @@ A schedule event is present while the local time is inside one of its windows: t
 sequence starts at the "off" time and the UPS is switched on again at the "on" time.
 """
 
-from firmware.clock.calendar import parts
-from firmware.shutdown.settings import DAYS, date_minutes
-
-WEEK_MIN = 7 * 24 * 60
-
-
-def _minutes(text):
-    h, m = text.split(":")
-    return int(h) * 60 + int(m)
+from firmware.clock.calendar import DAYS, hhmm_minutes, in_week_window, week_minute
+from firmware.shutdown.settings import date_minutes
 
 
 def in_weekly(items, local_s):
     """True when local_s (local wall-clock epoch seconds) is inside a weekly window."""
-    fields = parts(local_s)
-    now = fields[6] * 1440 + fields[3] * 60 + fields[4]      # minutes since Monday 00:00
+    now = week_minute(local_s)
     for item in items:
         day, off, on = item.split()
-        start = DAYS.index(day) * 1440 + _minutes(off)
-        length = (_minutes(on) - _minutes(off)) % 1440 or 1440
-        if (now - start) % WEEK_MIN < length:
+        start = DAYS.index(day) * 1440 + hhmm_minutes(off)
+        length = (hhmm_minutes(on) - hhmm_minutes(off)) % 1440 or 1440
+        if in_week_window(now, start, length):
             return True
     return False
 

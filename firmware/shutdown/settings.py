@@ -7,7 +7,7 @@ The events are those of the manual's "Shutdown event selection", keys in EVENTS;
 special-day schedules (§12.7.5, §12.8) are their own events with their own lists of times.
 """
 
-from firmware.clock.calendar import days_from_civil, month_days
+from firmware.clock.calendar import DAYS, days_from_civil, hhmm_minutes, month_days
 from firmware.settings.schema import ConfigError, Row, item_check
 
 # key -> (the manual's name, enabled by default). Only "battery low" is on by default: it is the
@@ -23,15 +23,6 @@ EVENTS = (
     ("weekly", "Weekly Schedule", False),
     ("special_day", "Special Day", False),
 )
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _hhmm(text):
-    h, _, m = text.partition(":")
-    if not (len(h) == 2 and len(m) == 2 and h.isdigit() and m.isdigit()
-            and int(h) < 24 and int(m) < 60):
-        raise ValueError("%r is not a time HH:MM" % text)
-    return int(h) * 60 + int(m)
 
 
 def weekly_item(item):
@@ -40,8 +31,8 @@ def weekly_item(item):
     if len(fields) != 3 or fields[0].lower() not in DAYS:
         raise ValueError("expected 'DAY HH:MM HH:MM' (DAY one of %s), not %r"
                          % (", ".join(DAYS), item))
-    _hhmm(fields[1])
-    _hhmm(fields[2])
+    hhmm_minutes(fields[1])
+    hhmm_minutes(fields[2])
     return "%s %s %s" % (fields[0].lower(), fields[1], fields[2])
 
 
@@ -53,7 +44,7 @@ def date_minutes(date, clock):
     y, mo, d = (int(p) for p in parts)
     if not (1 <= mo <= 12 and 1 <= d <= month_days(y, mo)):
         raise ValueError("%r is not a date" % date)
-    return days_from_civil(y, mo, d), _hhmm(clock)
+    return days_from_civil(y, mo, d), hhmm_minutes(clock)
 
 
 def special_item(item):
