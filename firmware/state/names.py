@@ -15,6 +15,7 @@ follow the same dotted style and are marked "extension":
                                input.N.switch.temperature the static switch temperature
     input.phase.shift          STS source 1 - source 2 phase shift (degrees)
 
+Power share plugs use NUT's outlet.N.status (on/off) and outlet.N.load.off/on (N = 1..4).
 Instant commands beyond NUT's list: experimental.ecomode.enable/disable and
 experimental.standby.enable/disable (NUT's own prefix for commands it has not settled) and, for
 the STS, transfer.preferred, transfer.alternate, source.1.preferred, source.2.preferred.
@@ -143,6 +144,9 @@ PHASE_ONE = {
     "input.1.L1-N.voltage": ("input.1.voltage", True),
     "input.2.L1-N.voltage": ("input.2.voltage", True),
 }
+# Power share plugs (manual §12.8.1): NUT's outlet.n.* names; the manual's ranges have up to 4.
+for _n in range(1, 5):
+    VARIABLES["outlet.%d.status" % _n] = (STRING, "", "Outlet %d status (on/off)" % _n)
 VARIABLES["input.1.voltage"] = (NUMBER, "V", "Source 1 voltage (V)")
 VARIABLES["input.2.voltage"] = (NUMBER, "V", "Source 2 voltage (V)")
 del _pfx, _what, _ph, _pair, _n
@@ -166,6 +170,10 @@ COMMANDS = {
     "source.1.preferred": "Set source 1 as preferred source (STS)",
     "source.2.preferred": "Set source 2 as preferred source (STS)",
 }
+for _n in range(1, 5):      # power share plugs: NUT's outlet.n.load.off/on
+    COMMANDS["outlet.%d.load.off" % _n] = "Turn off the load on outlet %d immediately" % _n
+    COMMANDS["outlet.%d.load.on" % _n] = "Turn on the load on outlet %d immediately" % _n
+del _n
 
 
 def var_type(name):

@@ -30,10 +30,30 @@ EVENT_TEXT = {
     "test.battery.start": "Battery test sent",
     "test.battery.stop": "Battery test stop sent",
 }
+for _n in range(1, 5):      # power share plugs: the list's "Power Plugs 1 to 4 ON / OFF"
+    EVENT_TEXT["outlet.%d.load.on" % _n] = "Power Plug %d ON" % _n
+    EVENT_TEXT["outlet.%d.load.off" % _n] = "Power Plug %d OFF" % _n
+del _n
 
 # The manual (§12.7.1): "Alarm Acknowledgement - Always present"; every other control needs the
 # UPS to have remote controls enabled.
 ALWAYS_ALLOWED = ("beeper.mute", "beeper.disable")
+
+
+# The manual (§12.8.1): the power share plugs' controls are "accessible for admin account login
+# only". Interfaces pass who asks (firmware.admin.args.Caller): the admin account, or the local
+# management socket, which only the card's administrator can open.
+ADMIN_ONLY_PREFIX = "outlet."
+
+
+def admin_only(name):
+    """Whether only the admin may send this command."""
+    return name.startswith(ADMIN_ONLY_PREFIX)
+
+
+def is_admin(caller):
+    """Whether a management caller acts with the admin's rights."""
+    return caller.user == "admin" or caller.via == "console"
 
 
 def event_text(name):

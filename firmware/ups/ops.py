@@ -2,14 +2,15 @@
 
     op              args                  result
     ups.commands    -                     [{name, text}] the controls the UPS allows now
-    ups.command     name                  {"sent": name}; refused (usage) when not allowed now
+    ups.command     name                  {"sent": name}; refused (usage) when not allowed now,
+                                          power share plugs (outlet.*) by the admin only
     upsdebug.show   -                     {enabled, rows, frames: [{time, local, dir, hex}]}
     upsdebug.set    enabled, clear        the trace's status
     upsdebug.csv    -                     {"csv": "time,direction,bytes,hex ..."}
 """
 
 from firmware.admin.args import OpError, bool_arg
-from firmware.ups.commands import CommandError, event_text
+from firmware.ups.commands import CommandError, admin_only, event_text, is_admin
 
 
 class UpsOps:
@@ -30,6 +31,8 @@ class UpsOps:
         name = args.get("name")
         if not isinstance(name, str) or not name or len(name) > 64:
             raise OpError("name must be a command name such as test.battery.start")
+        if admin_only(name) and not is_admin(caller):
+            raise OpError("%s refused: power share plugs are controlled by the admin only" % name)
         try:
             await self.card.ups.command(name)
         except CommandError as exc:

@@ -302,6 +302,14 @@ COMMANDS = {
     "experimental.standby.enable": (0x1500, 0x0050),    # to be confirmed against the range's MODBUS manual
     "experimental.standby.disable": (0x1500, 0x0051),   # to be confirmed against the range's MODBUS manual
 }
+# Power share plugs (manual §12.8.1; JBUSP publishes their number, T10 = outlet.count, and S43
+# "power share", not the state of each plug): plug N opened (off) with code 0x006N, closed (on)
+# with 0x007N, in the same command word; our layout like the rows above, every row to be confirmed
+# against the range's MODBUS manual (poll.commands can override it).
+for _n in range(1, 5):
+    COMMANDS["outlet.%d.load.off" % _n] = (0x1500, 0x0060 + _n)    # to be confirmed (see above)
+    COMMANDS["outlet.%d.load.on" % _n] = (0x1500, 0x0070 + _n)     # to be confirmed (see above)
+del _n
 
 CLOCK = (CLOCK_BASE, 4)             # as NUT's socomec_jbus reads it (see the module docstring)
 CLOCK_FORMAT = "packed"

@@ -339,7 +339,11 @@ BUZZWORDS = (("S006", "vendor:socomec:eco"), ("S007", "vendor:socomec:energy-sav
 # Flags behind the shutdown events the manual names (§12.8.2) that ups.status does not carry;
 # the RFC 1628 well-known-alarm appendix pairs them: upsAlarmTempBad = A002.
 CONDITIONS = {"imminent_stop": ("A000",), "temperature": ("A002",)}
-DERIVED = ()                    # no value derived from flags (see the STS map)
+# Power share plugs: S060..S063 "PowerShare Plug N closed" -> NUT's outlet.N.status. VU-MAP does
+# not say how many plugs a UPS has, so all four are published (an absent plug reads "off"); the
+# power share feature takes the count from its setting (powershare.plugs).
+DERIVED = tuple(("outlet.%d.status" % (n + 1), (("S%03d" % (60 + n), "on"),), "off")
+                for n in range(4))
 STATUS_ALARMS = False           # statuses describe states that ups.status already shows
 
 # The manual does not publish the command registers: one command word at 0x00F0 (free in
@@ -359,6 +363,13 @@ COMMANDS = {
     "experimental.standby.enable": (0x00F0, 0x0050),    # to be confirmed against the range's MODBUS manual
     "experimental.standby.disable": (0x00F0, 0x0051),   # to be confirmed against the range's MODBUS manual
 }
+# Power share plugs (manual §12.8.1): plug N opened (off) with code 0x006N, closed (on) with
+# 0x007N, in the same command word; our layout like the rows above, every row to be confirmed
+# against the range's MODBUS manual (poll.commands can override it).
+for _n in range(1, 5):
+    COMMANDS["outlet.%d.load.off" % _n] = (0x00F0, 0x0060 + _n)    # to be confirmed (see above)
+    COMMANDS["outlet.%d.load.on" % _n] = (0x00F0, 0x0070 + _n)     # to be confirmed (see above)
+del _n
 
 CLOCK = (CLOCK_BASE, 6)             # to be confirmed against the range's MODBUS manual
 CLOCK_FORMAT = "plain"
