@@ -106,7 +106,8 @@ def settle(sim, card, scenario: str, extra: dict) -> tuple[dict, dict]:
 
 
 def expected_status(mapping: str, physics: dict, card_values: dict) -> dict[str, str]:
-    """What ups.status (and, for an STS, input.source) must say about the physical state."""
+    """What ups.status (for an STS input.source, for VU-MAP the power share plugs) must say
+    about the physical state."""
     tokens = set((card_values.get("ups.status") or "").split())
     must, must_not = set(), set()
     mode = physics["mode"]
@@ -134,6 +135,12 @@ def expected_status(mapping: str, physics: dict, card_values: dict) -> dict[str,
     if (mode == "eco") != ("eco" in buzzwords):
         problems["experimental.ups.mode.buzzwords"] = (f"mode {mode}: the buzzwords are "
                                                        f"{buzzwords!r}")
+    if mapping == "vumap":                   # S060..S063 "PowerShare Plug N closed"
+        plugs = physics["plugs"] + ["open"] * (4 - len(physics["plugs"]))
+        for n, plug in enumerate(plugs, 1):
+            shown = card_values.get("outlet.%d.status" % n)
+            if shown != ("on" if plug == "closed" else "off"):
+                problems["outlet.%d.status" % n] = f"plug {n} is {plug}; the card says {shown}"
     if mapping == "sts":
         source = 1 if physics["mains_ok"] else 2     # source 1 is the mains of the model
         shown = card_values.get("input.source")

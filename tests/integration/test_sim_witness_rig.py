@@ -83,7 +83,8 @@ def names_of(quantity: str, single_phase: bool) -> tuple[str, ...]:
 # checks (test_sim_witness.expected_status) judge the ones derived from bits.
 META = re.compile(r"^(device\.|ups\.(mfr|model|serial|firmware|status|alarm|date|time|type)$"
                   r"|.*\.nominal$|(input|output)\.phases$|outlet\.count$"
-                  r"|input\.source(\.preferred)?$|experimental\.ups\.mode\.buzzwords$)")
+                  r"|input\.source(\.preferred)?$|experimental\.ups\.mode\.buzzwords$"
+                  r"|outlet\.\d\.status$)")
 MEASUREMENT_NAMES = {n for q in NAMES for one in (True, False) for n in names_of(q, one)}
 
 

@@ -17,8 +17,9 @@ scheme the card uses too (a shared convention):
 Writes: function 0x06 to a command register acts on the model; a write of the clock block (0x10,
 or 0x06 word by word) sets the UPS clock. While remote controls are disabled a command is refused
 with exception 1 (illegal function: "the server is in the wrong state for this request", Modbus
-spec). A wrong value for a command register answers exception 3; a write anywhere else answers
-exception 2.
+spec), and so is "enable eco mode" while the UPS's eco function is off. A wrong value for a
+command register answers exception 3, and so does a power share plug the device does not have;
+a write anywhere else answers exception 2.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Installation:
         self.mapping = self.prof["mapping"]
         self.tables = registers.load(self.mapping)
         self.p = physics
+        physics.plugs = [True] * self.prof.get("power_share_plugs", 0)   # closed: supplying
         self.base = base
         self.units = self._count("units", units)
         self.modules = self._count("modules", modules)
@@ -208,7 +210,9 @@ class Installation:
         name = self.commands.get((address, values[0]))
         if name is None:  # several commands share a register, each with its own code
             return ExcCodes.ILLEGAL_VALUE
-        if self.p.remote_disabled:
+        if name.startswith("outlet.") and int(name.split(".")[1]) > len(self.p.plugs):
+            return ExcCodes.ILLEGAL_VALUE
+        if self.p.remote_disabled or (name.endswith("ecomode.enable") and not self.p.eco_function):
             return ExcCodes.ILLEGAL_FUNCTION
         self.run_command(name)
         return None
@@ -259,6 +263,10 @@ class Installation:
             p.buzzer = False
         elif name in ("beeper.enable", "beeper.on"):
             p.buzzer = True
+        elif name.startswith("outlet.") and name.endswith((".load.off", ".load.on")):
+            n = int(name.split(".")[1])
+            if n <= len(p.plugs):
+                p.switch_plug(n, name.endswith(".on"))
         p.advance(0.0)
 
     def status(self) -> dict:

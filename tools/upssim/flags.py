@@ -43,6 +43,7 @@ JBUSP_FLAGS = {
     "S27": lambda v: v.p.charging(),
     "S30": lambda v: v.units > 0,
     "S42": lambda v: True,                                   # controls permission table managed
+    "S43": lambda v: bool(v.p.plugs),                        # power share
     "S48": lambda v: v.p.maintenance_bypass,
 }
 for _u in range(1, 7):  # S32..S37: unit u present (parallel systems)
@@ -89,6 +90,8 @@ VUMAP_FLAGS = {
     "S057": lambda v: v.p.mode() in ("bypass", "eco"),
     "S058": lambda v: v.p.mains_ok(),
 }
+for _n in range(1, 5):  # S060..S063 PowerShare Plug n closed
+    VUMAP_FLAGS["S%03d" % (59 + _n)] = (lambda n: lambda v: v.p.plug_closed(n))(_n)
 for _n in range(1, 16):  # S096.. [n] is operating, S112.. [n] is available (level -1 devices)
     # On a unit of a modular parallel system [n] is a module: all stop when the unit is in fault.
     VUMAP_FLAGS["S%03d" % (95 + _n)] = (lambda n: lambda v: v.children >= n and v.p.output_live()
@@ -98,6 +101,7 @@ for _n in range(1, 16):  # S096.. [n] is operating, S112.. [n] is available (lev
 VUMAP_ALARMS = {
     "A000": lambda v: v.p.imminent_stop(),
     "A001": lambda v: v.p.overload(),
+    "A008": lambda v: not v.p.eco_function,                  # eco mode disabled by UPS
     "A012": lambda v: v.p.maintenance_bypass,
     "A015": _general,
     "A017": lambda v: v.p.discharged(),

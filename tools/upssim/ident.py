@@ -21,8 +21,10 @@ BATTERY_NOMINAL_AH = 7.0        # per unit (JBUSP T08)
 Ident = Callable[[Node], tuple[dict, dict[int, int]]]     # node -> (identity, words)
 
 
-def jbusp_ident(range_name: str, kva: float, serial: str) -> Ident:
-    """IDENTIFIERS (0x1000..) and CONFIGURATION (0x10E0..) words of a JBUSP range."""
+def jbusp_ident(range_name: str, kva: float, serial: str, plugs: int = 0) -> Ident:
+    """IDENTIFIERS (0x1000..) and CONFIGURATION (0x10E0..) words of a JBUSP range, with its
+    number of power share plugs (T10; the simulator's choice: a unit of a parallel system
+    reports none of its own)."""
     type_code = next(code for code, name in jbusp.UPS_TYPES.items() if name == range_name)
 
     def build(node: Node) -> tuple[dict, dict[int, int]]:
@@ -34,7 +36,7 @@ def jbusp_ident(range_name: str, kva: float, serial: str) -> Ident:
                  "module_number": node.unit or 1, "nominal_voltage": NOMINAL_V,
                  "nominal_frequency": NOMINAL_HZ, "firmware_version": FIRMWARE_VERSION,
                  "battery_nominal_ah": BATTERY_NOMINAL_AH * (1 if node.unit else units),
-                 "power_share_plugs": 0}
+                 "power_share_plugs": 0 if node.unit else plugs}
         words = {}
         for _code, address, _text, value, name in jbusp.IDENTIFIERS:
             words[address] = int(round(facts[name] * multiplier(value, "")))
@@ -75,7 +77,8 @@ def vumap_ident(range_name: str, installation: str, kva: float, phases: tuple[in
             0x0004: number, 0x0005: int(round(size * factor)),
             0x0006: int(round(size * POWER_FACTOR * factor)),
             0x0007: phases[0] << 8 | phases[1],
-            0x0008: 0x0001 if node.p.eco else 0,      # T008 b00 "eco mode enabled"
+            # T008 b00 "eco mode enabled": the function the UPS allows, not the mode (S006)
+            0x0008: 0x0001 if node.p.eco_function else 0,
             0x0009: 0, 0x000A: 0x0001,                # T010 b00 "battery present"
             0x000E: t014, 0x000F: code,
         }

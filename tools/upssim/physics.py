@@ -21,6 +21,7 @@ SETTABLE: dict[str, tuple[type, float | None, float | None]] = {
     "remote_disabled": (bool, None, None),
     "battery_bad": (bool, None, None),
     "eco": (bool, None, None),
+    "eco_function": (bool, None, None),  # the UPS allows eco mode (VU-MAP T008 b00, not A008)
     "maintenance_bypass": (bool, None, None),
     "bypass": (bool, None, None),
     "standby": (bool, None, None),
@@ -56,6 +57,8 @@ class Physics:
         self.ambient_temperature = 24.0
         self.remote_disabled = False
         self.eco = False
+        self.eco_function = True  # eco mode allowed by the UPS's configuration
+        self.plugs: list[bool] = []  # power share plugs: True = closed (supplying)
         self.maintenance_bypass = False
         self.bypass = False  # forced transfer to the automatic bypass (command or scenario)
         self.standby = False
@@ -199,6 +202,13 @@ class Physics:
         if self.battery_test == "running":
             self.battery_test = "none"
 
+    def plug_closed(self, n: int) -> bool:
+        """Power share plug n (1-based) is closed: it supplies its outlet."""
+        return 1 <= n <= len(self.plugs) and self.plugs[n - 1]
+
+    def switch_plug(self, n: int, closed: bool) -> None:
+        self.plugs[n - 1] = closed
+
     def alarms_active(self) -> bool:
         return (self.overload() or (not self.mains_ok() and self.has_battery)
                 or self.battery_test == "failed"
@@ -234,6 +244,8 @@ class Physics:
             "overload_transfer": self.overload_transfer,
             "charging": self.charging(),
             "eco": self.eco,
+            "eco_function": self.eco_function,
+            "plugs": ["closed" if closed else "open" for closed in self.plugs],
             "bypass": self.bypass,
             "maintenance_bypass": self.maintenance_bypass,
             "standby": self.standby,
@@ -291,6 +303,7 @@ def apply_scenario(phys: Physics, name: str) -> None:
         phys.eco = phys.bypass = phys.maintenance_bypass = phys.standby = False
         phys.load_on, phys.load_off_in_s, phys.restart_on_mains = True, None, False
         phys.battery_test, phys.buzzer = "none", False
+        phys.plugs = [True] * len(phys.plugs)
     elif name == "mains-failure":
         phys.mains = False
         phys.buzzer = True

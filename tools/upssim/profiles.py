@@ -16,6 +16,10 @@ from tools.upssim.registers import jbusp
 # current) and no other DC storage; the larger systems have both strings and a DC storage, so
 # that every VU-MAP row is sent by some profile.
 VUMAP_UNMANAGED = ("M017", "M019", "M028", "M029")
+# Power share plugs (manual §12.8.1), the simulator's choice: the NETYS RT (JBUSP, which reports
+# their number, T10) and the single MODULYS (VU-MAP, which reports each plug's state, S060..S063)
+# have two; the other profiles none.
+PLUGS = 2
 
 _JBUSP = {"mapping": "jbusp", "flags": JBUSP_FLAGS, "alarms": JBUSP_ALARMS,
           # a JBUSP UPS reports no remaining backup time on mains: NUT's socomec_jbus reads
@@ -27,7 +31,8 @@ _VUMAP = {"mapping": "vumap", "flags": VUMAP_FLAGS, "alarms": VUMAP_ALARMS,
 PROFILES = {
     # the manual's JBUSP measurement columns say what each range manages
     "netys-rt": {**_JBUSP, "layout": "single", "phases": (1, 1), "kva": 3.0,
-                 "ident": jbusp_ident("NETYS RT", 3.0, "NRT3000A01"),
+                 "power_share_plugs": PLUGS,
+                 "ident": jbusp_ident("NETYS RT", 3.0, "NRT3000A01", PLUGS),
                  "managed": jbusp.managed_by("NETYS/ITYS")},
     "masterys-33": {**_JBUSP, "layout": "single", "phases": (3, 3), "kva": 40.0,
                     "ident": jbusp_ident("MASTERYS 3/3 UPS", 40.0, "MBC40K0A01"),
@@ -37,7 +42,7 @@ PROFILES = {
                              "ident": jbusp_ident("MASTERYS 3/3 SYSTEM", 120.0, "MBCPAR0A"),
                              "managed": jbusp.managed_by("MASTERYS")},
     "modulys-gp2": {**_VUMAP, "layout": "single", "phases": (3, 3), "kva": 25.0,
-                    "unmanaged": VUMAP_UNMANAGED,
+                    "unmanaged": VUMAP_UNMANAGED, "power_share_plugs": PLUGS,
                     "ident": vumap_ident("MODULYS GP 2.0", "single unit", 25.0, (3, 3),
                                          "MGP25A01", "MODULYS GP 2.0 25")},
     "modulys-gp2-modular": {**_VUMAP, "layout": "modular", "phases": (3, 3), "kva": 100.0,

@@ -242,6 +242,9 @@ COMMANDS = {
     "experimental.standby.enable": (0x00F0, 0x0050),
     "experimental.standby.disable": (0x00F0, 0x0051),
 }
+# Power share plug n: opened (off) with code 0x006n, closed (on) with 0x007n.
+COMMANDS.update({"outlet.%d.load.%s" % (n, state): (0x00F0, code + n)
+                 for n in range(1, 5) for state, code in (("off", 0x0060), ("on", 0x0070))})
 
 
 STATUS_ROWS, ALARM_ROWS = STATUS, ALARMS     # (acronym, level, description), as sts.py has
