@@ -16,8 +16,8 @@ package("firmware/events")
 package("firmware/logs")
 package("firmware/clock")
 # The NUT server; its asyncio.Protocol front end (protocol_front.py) is CPython's.
-package("firmware/nut", files=("__init__.py", "feature.py", "protocol.py", "server.py",
-                               "settings.py", "text.py", "users.py"))
+package("firmware/nut", files=("__init__.py", "context.py", "feature.py", "protocol.py",
+                               "server.py", "settings.py", "text.py", "users.py"))
 package("firmware/shutdown")
 # The web feature, its settings and its pure API parts; the aiohttp server is CPython's.
 package("firmware/http", files=("__init__.py", "settings.py", "feature.py", "routes.py",

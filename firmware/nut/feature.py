@@ -3,7 +3,7 @@
 from firmware import VERSION
 from firmware.card.feature import Feature
 from firmware.nut import settings, users
-from firmware.nut.protocol import NutContext
+from firmware.nut.context import NutContext
 from firmware.nut.server import NutServer
 from firmware.state import catalogue
 

@@ -16,7 +16,7 @@ from firmware.card.card import Card
 from firmware.hal.boards import load_board
 from firmware.nut import users as nut_users
 from firmware.nut.feature import Nut
-from firmware.nut.protocol import NutContext
+from firmware.nut.context import NutContext
 from firmware.nut.server import NutServer
 from firmware.settings.config import Config
 from firmware.state import catalogue

@@ -7,7 +7,8 @@ from firmware.settings.schema import ConfigError, Schema
 from firmware.nut import users as nut_users
 from firmware.accounts import passwords
 from firmware.state.ups import UpsState
-from firmware.nut.protocol import Call, Check, NutContext, NutSession
+from firmware.nut.context import NutContext
+from firmware.nut.protocol import Call, Check, NutSession
 from firmware.nut.text import format_value, quote, split_words
 
 PORTABLE = True
