@@ -19,6 +19,7 @@ package("firmware/clock")
 package("firmware/nut", files=("__init__.py", "context.py", "feature.py", "protocol.py",
                                "server.py", "settings.py", "text.py", "users.py"))
 package("firmware/shutdown")
+package("firmware/schedules")
 # The web feature, its settings and its pure API parts; the aiohttp server is CPython's.
 package("firmware/http", files=("__init__.py", "settings.py", "feature.py", "routes.py",
                                 "openapi.py", "check.py"))

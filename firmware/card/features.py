@@ -18,6 +18,7 @@ from firmware.logs.feature import Logs
 from firmware.notify.feature import Mail, Syslog, Wol
 from firmware.nut.feature import Nut
 from firmware.panel.feature import Panel
+from firmware.schedules.feature import Schedules
 from firmware.service.feature import Service
 from firmware.settings.schema import Schema
 from firmware.shutdown.feature import Shutdown
@@ -33,6 +34,7 @@ FEATURES = (
     Nut,         # NUT network server
     Emd,         # environment sensors: the EMD, the board's own sensors, dry contacts
     Shutdown,    # shutdown management: events, warnings, FSD, UPS off/on, schedules
+    Schedules,   # battery test and eco mode schedules, power share plugs (through card.ups)
     Web,         # web UI and JSON API (HTTP, HTTPS)
     Snmp,        # SNMP agent (v1, v2c, v3) and traps
     Console,     # configuration console: SSH and the serial line

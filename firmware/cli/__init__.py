@@ -4,6 +4,7 @@
     config keys           firmware/cli/keys.py
     status, logs, alarms, config get|set|..., time     firmware/cli/manage.py (the local socket)
     mail test|report, wol send                         firmware/cli/notify.py (the same socket)
+    schedules, powershare on|off PLUG                  firmware/cli/schedules.py (the same socket)
     upgrade FILE          firmware/cli/upgrade.py (an installed card, as root)
 """
 
@@ -13,7 +14,7 @@ import argparse
 import asyncio
 import sys
 
-from firmware.cli import keys, manage, notify, run, upgrade
+from firmware.cli import keys, manage, notify, run, schedules, upgrade
 
 BOARDS = ("sim", "rpi", "esp32")
 DATA_DIR_HELP = "the running card's data folder (default .sim-data)"
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rewrite the generated table in the settings reference (docs/settings.md)")
     manage.add_parsers(sub, DATA_DIR_HELP)
     notify.add_parsers(sub, DATA_DIR_HELP)
+    schedules.add_parsers(sub, DATA_DIR_HELP)
     upgrade.add_parser(sub)
     return p
 
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         args.data_dir = args.data_dir or run.default_data_dir("sim")
         if args.command in notify.COMMANDS:
             return notify.run(args)
+        if args.command in schedules.COMMANDS:
+            return schedules.run(args)
         return manage.run(args)
     except KeyboardInterrupt:
         return 130

@@ -220,6 +220,10 @@ CARD = {
     "ups.output.on": ("I", "Send UPS output on command to UPS ({command})"),
     "shutdown.command.refused": ("W", "UPS command {command} of the shutdown refused: {error}"),
     "shutdown.test": ("I", "Shutdown test (AC failed simulated) started via {via} by {user}"),
+    # The battery test and eco mode schedules and the power share plug modes (firmware/schedules/):
+    # a control sent is the UPS event of the command path ("Battery test sent", "Enable eco mode",
+    # "Power Plug 1 OFF"); one that could not go is this, once per due action.
+    "sched.not_sent": ("W", "{control} ({by}) not sent: {why}"),
     "comm.lost": ("W", "UPS communication lost"),
     "comm.restored": ("I", "UPS communication restored"),
     "ups.values.implausible": ("W", "UPS answers implausible values ({count}): {names}"),
