@@ -162,6 +162,9 @@ class CardOps:
     def _change(fn):
         try:
             return fn()
+        except ConfigError as exc:  # a rule across settings refused it: nothing was changed
+            raise OpError("refused, nothing changed: %s" % exc.message,
+                          detail={exc.field: exc.message})
         except OSError as exc:     # the file could not be written: nothing was changed
             raise OpError("configuration not saved, nothing changed: %s" % exc, "failed")
 

@@ -122,6 +122,9 @@ def test_eco_mode_schedule_enables_then_disables_eco_mode(vumap):
 
 def test_power_share_modes_switch_plugs_at_their_thresholds(vumap):
     sim, card = vumap
+    refused = cli(card, "config", "set", "powershare.plug1.mode=battery_capacity")
+    assert refused.returncode == 2, (refused.stdout, refused.stderr)
+    assert "needs a value from 1 to 100 %, not 0" in refused.stderr
     cli_ok(card, "config", "set", "powershare.plug1.mode=battery_capacity",
            "powershare.plug1.value=80", "powershare.plug2.mode=emergency_lighting")
     try:
