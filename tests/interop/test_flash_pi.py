@@ -135,6 +135,12 @@ def test_flash_over_ssh_then_the_installed_card_runs(tmp_path):
                 assert status["card"]["features"]["panel"]["running"]   # gpiozero mock pins
                 assert status["panel"]["mode"] in ("diagnostic", "communicating")
                 assert installed(root, "config", "set", "system.name=Pi card").returncode == 0
+                # The installed command finds its card by itself (data folder, board file).
+                bare = {k: v for k, v in os.environ.items() if not k.startswith("OPENNMC_")}
+                out = subprocess.run([str(root / "opt/opennmc/bin/opennmc"), "status"],
+                                     capture_output=True, text=True, timeout=30, env=bare,
+                                     cwd="/")
+                assert json.loads(out.stdout)["board"]["name"] == "rpi", out.stderr
             finally:
                 stop_process(card)
             # Flashing again upgrades in place: the data stays, the venv is not rebuilt.
