@@ -33,6 +33,24 @@ async def resolve(host: str, port: int, kind: int, timeout_s: float) -> tuple:
     return infos[0][0], infos[0][4]
 
 
+async def send_datagram(loop, sock: socket.socket, data: bytes, address: tuple) -> None:
+    """One datagram through a non-blocking socket, waiting for room when the kernel has none.
+
+    Not loop.sock_sendto: uvloop's loop (the card's on CPython) does not implement it."""
+    while True:
+        try:
+            sock.sendto(data, address)
+            return
+        except (BlockingIOError, InterruptedError):
+            pass
+        room = loop.create_future()
+        loop.add_writer(sock.fileno(), lambda: room.done() or room.set_result(None))
+        try:
+            await room
+        finally:
+            loop.remove_writer(sock.fileno())
+
+
 class Datagrams:
     """UDP datagrams to one host:port (broadcast allowed). The name's address is kept for
     LOOKUP_S seconds (a lookup goes through a thread: it would cost every message a hop) and
@@ -70,7 +88,7 @@ class Datagrams:
                 sock.setblocking(False)
                 loop = asyncio.get_running_loop()
                 for data in datagrams:
-                    await asyncio.wait_for(loop.sock_sendto(sock, data, address),
+                    await asyncio.wait_for(send_datagram(loop, sock, data, address),
                                            self.timeout_s)
         except BaseException:
             self._found = None
