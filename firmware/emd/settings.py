@@ -76,7 +76,7 @@ def _items(parse, what):
 
 def _kind_rows(kind):
     unit, (lo, hi), hysteresis = RANGES[kind]
-    title = kind.capitalize()
+    title = kind[:1].upper() + kind[1:]       # MicroPython's str has no capitalize()
     key = "emd." + kind
     rows = [Row(key + ".name", "str", title, 32, "EMD %s sensor name" % kind,
                 label="%s Sensor Name" % title),
