@@ -125,18 +125,29 @@ def test_read_only_users_cannot_change_anything_and_writers_not_accounts(card):
 
 
 def test_live_values_arrive_as_server_sent_events(card):
+    """The stream opens with the snapshot as it is (maybe before the first poll), then each
+    poll cycle brings the next: within a few cycles one carries the UPS's values."""
     web = logged(card, "read")
     host, port = card.http_url.split("//")[1].split(":")
     with socket.create_connection((host, int(port)), timeout=10) as s:
         s.sendall(("GET /api/v1/events HTTP/1.1\r\nHost: %s\r\nCookie: nmc_session=%s\r\n\r\n"
                    % (host, web.cookie())).encode())
         data = b""
-        while b"event: ups" not in data or b"\n\n" not in data.split(b"event: ups", 1)[1]:
+        while b"\r\n\r\n" not in data:
             data += s.recv(65536)
-    head, _, stream = data.partition(b"\r\n\r\n")
-    assert b"200 OK" in head and b"text/event-stream" in head
-    payload = stream.split(b"event: ups\ndata: ", 1)[1].split(b"\n\n")[0]
-    assert "battery.charge" in json.loads(payload)["values"]
+        head, _, stream = data.partition(b"\r\n\r\n")
+        assert b"200 OK" in head and b"text/event-stream" in head
+        snapshots = []
+        while not any("battery.charge" in snap["values"] for snap in snapshots):
+            assert len(snapshots) < 10, "no snapshot with values in %d events" % len(snapshots)
+            stream += s.recv(65536)
+            while b"event: ups\ndata: " in stream and b"\n\n" in stream.split(
+                    b"event: ups\ndata: ", 1)[1]:
+                before, _, rest = stream.partition(b"event: ups\ndata: ")
+                payload, _, stream = rest.partition(b"\n\n")
+                snapshots.append(json.loads(payload))
+    cycles = [snap["cycles"] for snap in snapshots]
+    assert cycles == sorted(cycles)                 # each one a later poll than the last
 
 
 def test_a_new_login_ends_the_previous_session_by_default(sim, tmp_path):
