@@ -35,7 +35,7 @@ class Schedules(Feature):
     """Battery test and eco mode schedules; power share plug modes and controls."""
 
     name = "schedules"
-    title = "UPS control schedules and power share"
+    title = "Schedules and power share"
     SETTINGS = settings.ROWS
     RULES = settings.RULES
 

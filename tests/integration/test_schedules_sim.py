@@ -186,7 +186,7 @@ def test_plugs_control_is_the_admins_and_only_for_plugs_without_a_mode(vumap):
     admin.login("admin", ADMIN_PASSWORD)
     # The web interface draws the feature's settings page from these rows.
     rows = {r["key"]: r for r in admin.call("GET", "/config")[1] if r["feature"] == "schedules"}
-    assert rows["schedules.eco.periods"]["title"] == "UPS control schedules and power share"
+    assert rows["schedules.eco.periods"]["title"] == "Schedules and power share"
     assert "emergency_lighting" in rows["powershare.plug1.mode"]["limit"]
     assert admin.call("POST", "/commands/outlet.1.load.off")[0] == 200
     sim.wait_for(lambda s: s["physics"]["plugs"][0] == "open", what="the admin's control")
