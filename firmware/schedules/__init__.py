@@ -1,4 +1,4 @@
-"""UPS control schedules and power share (manual §12.7.3, §12.7.4, §12.8.1).
+"""Schedules and power share (manual §12.7.3, §12.7.4, §12.8.1).
 
     settings.py       the schedules' and the plugs' settings rows and their checks
     due.py            when the battery test and the eco mode periods are due (pure)
