@@ -122,17 +122,20 @@ ROWS = (
         label="EMD Address"),
     Row("emd.baud", "choice", "9600", ("2400", "9600", "19200", "38400"),
         "EMD line speed (8N1)", label="EMD baud rate"),
-    Row("emd.period", "int", 10, (2, 300), "Seconds between two readings of every sensor"),
+    Row("emd.period", "int", 10, (2, 300), "Seconds between two readings of every sensor",
+        label="EMD Read Period (s)"),
     Row("emd.location", "str", "", 32, "Where the EMD is", label="Location Name"),
 ) + tuple(_kind_rows("temperature")) + tuple(_kind_rows("humidity")) \
     + tuple(_input_rows(1)) + tuple(_input_rows(2)) + (
     Row("emd.sensors", "list", [], 8,
         "Sensors the board reads itself: SOURCE/ID[/NAME[/OFFSET]]: w1/28-0123456789ab "
         "(1-Wire DS18B20), iio/sht3x or iio/iio:device0 (IIO: SHT3x, BME280 ...), hwmon/NAME "
-        "(a hwmon chip by name or hwmonN)", check=_items(parse_sensor, "sensor")),
+        "(a hwmon chip by name or hwmonN)", check=_items(parse_sensor, "sensor"),
+        label="Board Sensors"),
     Row("emd.inputs", "list", [], 8,
         "Dry contacts on GPIO: PIN/NAME/MODE, MODE no (normally open) or nc (normally closed); "
-        "numbered after the EMD's two inputs", check=_items(parse_input, "input")),
+        "numbered after the EMD's two inputs", check=_items(parse_input, "input"),
+        label="Board Dry Contacts"),
 )
 
 RULES = (check_order,)

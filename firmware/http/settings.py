@@ -16,9 +16,11 @@ ROWS = (
     Row("https.port", "int", 443, (0, 65535),
         "HTTPS port of the web interface; 0 = any free port", label="HTTPs Port"),
     Row("http.bind", "host", "0.0.0.0", 64,
-        "Address the web interface listens on (0.0.0.0 = every IPv4 address)"),
+        "Address the web interface listens on (0.0.0.0 = every IPv4 address)",
+        label="Web Listen Address"),
     Row("http.max_clients", "int", 64, (4, 1024),
-        "Simultaneous web connections (live-value streams included)"),
+        "Simultaneous web connections (live-value streams included)",
+        label="Web Max Requests at Once"),
     Row("web.temperature_unit", "choice", "C", ("C", "F"),
         "Unit of the temperatures the web pages show", label="Temperature unit"),
 )

@@ -9,5 +9,5 @@ ROWS = (
         "Minutes between two extended (min/avg/max) history records",
         label="Extend Log Interval (mn)"),
     # The manual's ring logs hold 2048 records each; a new size keeps the newest records.
-    Row("log.records", "int", 2048, (16, 65535), "Records kept in each log"),
+    Row("log.records", "int", 2048, (16, 65535), "Records kept in each log", label="Log Records"),
 )

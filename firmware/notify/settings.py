@@ -124,13 +124,14 @@ MAIL_ROWS = (
     Row("mail.enabled", "bool", False, None, "E-mail notification on/off",
         label="SMTP Support"),
     Row("mail.server", "host", "", 64, "Mail server: name or address", label="Mail Server"),
-    Row("mail.port", "int", 25, (1, 65535), "Mail server port (25, 587 for STARTTLS, 465 TLS)"),
+    Row("mail.port", "int", 25, (1, 65535), "Mail server port (25, 587 for STARTTLS, 465 TLS)",
+        label="SMTP Port"),
     Row("mail.tls", "choice", "off", ("off", "starttls", "tls"),
         "TLS: off, starttls (upgrade after connecting) or tls (implicit, port 465); the "
         "server's certificate is always verified", label="Mail support TLS"),
     Row("mail.ca_file", "str", "", 200,
         "PEM file of the CA that signed the mail server's certificate; empty = the system's",
-        check=_ca_file),
+        check=_ca_file, label="SMTP CA File"),
     Row("mail.auth", "bool", False, None, "Log in to the mail server (needs TLS)",
         label="Mail support authentication"),
     Row("mail.user", "str", "", 64, "User account on the mail server", label="User Account"),
@@ -157,17 +158,20 @@ MAIL_ROWS = (
 
 SYSLOG_ROWS = (
     Row("syslog.enabled", "bool", False, None, "Syslog (RFC 5424) on/off", label="Syslog Setup"),
-    Row("syslog.server", "host", "", 64, "Syslog server: name or address"),
-    Row("syslog.port", "int", 514, (1, 65535), "Syslog server port (514; 6514 for TLS)"),
+    Row("syslog.server", "host", "", 64, "Syslog server: name or address", label="Syslog Server"),
+    Row("syslog.port", "int", 514, (1, 65535), "Syslog server port (514; 6514 for TLS)",
+        label="Syslog Port"),
     Row("syslog.transport", "choice", "udp", ("udp", "tcp", "tls"),
-        "udp (RFC 5426), tcp (RFC 6587 octet counting) or tls (RFC 5425)"),
+        "udp (RFC 5426), tcp (RFC 6587 octet counting) or tls (RFC 5425)",
+        label="Syslog Transport"),
     Row("syslog.ca_file", "str", "", 200,
         "PEM file of the CA that signed the syslog server's certificate; empty = the system's",
-        check=_ca_file),
+        check=_ca_file, label="Syslog CA File"),
     Row("syslog.events", "list", list(SYSLOG_GROUPS), 3,
         "What is sent: ups (UPS/STS events), card (card events), shutdown (commands sent to "
         "servers)", label="Syslog filter", check=item_check(_group)),
-    Row("syslog.facility", "int", 16, (0, 23), "Syslog facility (16 = local0)"),
+    Row("syslog.facility", "int", 16, (0, 23), "Syslog facility (16 = local0)",
+        label="Syslog Facility"),
 )
 
 WOL_ROWS = (
@@ -177,10 +181,13 @@ WOL_ROWS = (
         "Servers to wake: 'MAC:on|off[:DESCRIPTION]'", label="Wake On LAN Targets",
         check=_check_targets),
     Row("wol.broadcast", "host", "255.255.255.255", 64,
-        "Address the magic packets go to (the servers' subnet broadcast address)"),
-    Row("wol.port", "int", 9, (1, 65535), "UDP port of the magic packets (9 or 7)"),
+        "Address the magic packets go to (the servers' subnet broadcast address)",
+        label="WOL Broadcast Address"),
+    Row("wol.port", "int", 9, (1, 65535), "UDP port of the magic packets (9 or 7)",
+        label="WOL Port"),
     Row("wol.delay", "int", 10, (0, 3600),
-        "Seconds between the mains return or the UPS restart and the magic packets"),
+        "Seconds between the mains return or the UPS restart and the magic packets",
+        label="WOL Delay (s)"),
 )
 
 ROWS = MAIL_ROWS + SYSLOG_ROWS + WOL_ROWS

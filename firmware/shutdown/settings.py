@@ -90,7 +90,8 @@ ROWS = (
         label="Level of battery capacity (%)"),
     Row("shutdown.server_time", "int", 120, (0, 7200),
         "Seconds the slowest server needs to shut down (its agent's delay plus the OS "
-        "shutdown): the UPS shut-off delay must be longer"),
+        "shutdown): the UPS shut-off delay must be longer",
+        label="Longest Server Shutdown Time (s)"),
     Row("shutdown.weekly", "list", [], 14,
         "Weekly schedule: 'DAY HH:MM HH:MM' (shut down, restart; card local time)",
         label="Weekly Schedule", check=item_check(weekly_item, unique=False)),

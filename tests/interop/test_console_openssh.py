@@ -144,7 +144,7 @@ def test_first_login_walks_every_menu_and_changes_the_card(tmp_path, shots):
         for text in ("New Admin or User session opened: admin from 127.0.0.1 via ssh",
                      "Net Vision admin Password has been changed via ssh by admin",
                      "System Name has been changed via ssh by admin",
-                     "nut.port has been changed via ssh by admin",
+                     "NUT Port has been changed via ssh by admin",
                      "Session of admin from 127.0.0.1 via ssh closed: exit"):
             assert text in logged, (text, [t for t in logged if "ession" in t])
         # The password changed, the first session ended: a new password, a new login.

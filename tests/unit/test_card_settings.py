@@ -53,6 +53,11 @@ class CardSettingsTest(unittest.TestCase):
         for key, value in MANUAL_DEFAULTS:
             self.assertEqual(cfg.get(key), value, key)
 
+    def test_every_setting_has_a_name_for_people(self):
+        # Screens and events ("<label> has been changed ...") show the label, never a raw key.
+        raw = [key for key, row in SCHEMA.rows.items() if row.label == key]
+        self.assertEqual(raw, [])
+
     def test_every_default_passes_its_own_check(self):
         for key in SCHEMA.keys():
             row = SCHEMA.row(key)

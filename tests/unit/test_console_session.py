@@ -117,7 +117,7 @@ class ConsoleSessionTest(unittest.IsolatedAsyncioTestCase):
         board, _s, _r = await session_of(card, ["1\r", "2\r", item(card, "2", "nut.port"),
                                                 "70000\r"])
         self.assertEqual(card.config.get("nut.port"), 3493)
-        self.assertIn("Refused, nothing changed: nut.port: must be between 0 and 65535",
+        self.assertIn("Refused, nothing changed: NUT Port: must be between 0 and 65535",
                       board.text())
         self.assertNotIn("setting.changed", codes(card)[before:])
         # Enter keeps the value, "-" empties a text.
