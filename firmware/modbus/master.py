@@ -292,13 +292,16 @@ class Master:
         used, answer = 0, None
         while True:
             left = deadline_ms - compat.ticks_diff(compat.ticks_ms(), start)
-            if left <= 0:
-                break
+            # Past the deadline, one last look at what the line already holds: on an event loop
+            # busy with other clients this task may wake long after the answer arrived, and an
+            # answer that came in time is not a timeout (a false one costs a retry and a settle).
+            last_look = left <= 0
             pending = len(buf) - used
             # Ask first for an exception frame's worth, then for the rest of a normal answer, so
             # a short exception answer does not sit waiting for bytes that never come.
-            need = MIN_FRAME - pending if pending < MIN_FRAME else expected - pending
-            chunk = await transport.read(max(1, need), left)
+            need = MIN_FRAME - pending if pending < MIN_FRAME and not last_look \
+                else expected - pending
+            chunk = await transport.read(max(1, need), 1 if last_look else left)
             if chunk:
                 buf.extend(chunk)
                 self.counters["bytes_rx"] += len(chunk)
@@ -306,6 +309,8 @@ class Master:
                 used, answer = rtu.decode_response(buf, slave, function, count)
                 if answer is not None:
                     break
+            if last_look:
+                break
         if answer is None:
             error = rtu.diagnose(buf, slave, function, count)
             if isinstance(error, ModbusNoise):

@@ -107,6 +107,28 @@ class LateLine(MemoryLine):
         return await super().read(n, timeout_ms)
 
 
+class BusyLoopLine(MemoryLine):
+    """The answer arrives in time, but the master's first wake-up after each request comes
+    past its deadline with only the answer's first bytes, as on an event loop busy with others."""
+
+    def __init__(self, registers):
+        super().__init__(registers)
+        self.woken_late = False
+
+    async def write(self, data):
+        self.woken_late = False
+        await super().write(data)
+
+    async def read(self, n, timeout_ms):
+        if self.rx and not self.woken_late:
+            self.woken_late = True
+            await compat.sleep_ms(timeout_ms + 20)
+            out = bytes(self.rx[:min(n, 3)])
+            self.rx = self.rx[len(out):]
+            return out
+        return await super().read(n, timeout_ms)
+
+
 class TestTiming(unittest.TestCase):
     def test_t35_and_char_times(self):
         line = MemoryLine()
@@ -239,6 +261,14 @@ class TestTransactions(unittest.IsolatedAsyncioTestCase):
             await m.read(1, 0x1000, 2)                 # its answer comes too late ...
         self.assertEqual(await m.read(1, 0x1040, 2), [164, 165])   # ... and is not this one
         self.assertEqual(m.status()["late_bytes"], 9)
+
+    async def test_an_answer_in_time_is_taken_by_a_late_wake_up(self):
+        line = BusyLoopLine({0x1000 + i: 100 + i for i in range(130)})
+        m = mm.Master(line, baud=57600, timeout_ms=5, retries=0)
+        self.assertEqual(await m.read(1, 0x1000, 3), [100, 101, 102])
+        await m.write(1, 0x1001, 7)
+        status = m.status()
+        self.assertEqual((status["requests"], status["responses"], status["timeouts"]), (2, 2, 0))
 
     async def test_write_echo_must_match(self):
         line, m = self.make(retries=0)
