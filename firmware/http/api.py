@@ -82,6 +82,9 @@ class Api:
             keys = [a.split("=", 1)[0].strip() for a in args["assignments"]]
             if any(k.startswith(ADMIN_KEYS) for k in keys):
                 return error(403, "only the admin account changes accounts and passwords")
+        if route.op not in self.ops.table():
+            # A build without the feature: the card cannot do it, the request was fine.
+            return error(409, "%s is not available on this card" % route.op)
         caller = Caller(session.user, "web")
         caller.address = request.remote or "?"
         try:

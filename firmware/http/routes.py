@@ -12,6 +12,8 @@ certificate). The OpenAPI document (openapi.py) is drawn from this table, and so
 that walks every route with every role.
 """
 
+from firmware.schedules.settings import PLUGS
+
 ROLES = ("anon", "read", "write", "admin")
 ERROR = {"type": "object", "required": ["error"],
          "properties": {"error": {"type": "string"}, "detail": {"type": "object"}}}
@@ -102,6 +104,37 @@ ROUTES = (
     Route("POST", "/commands/{name}", "write", "ups.command", "Send a control to the UPS (§12.7)",
           params=({"name": "name", "in": "path", "required": True,
                    "schema": {"type": "string", "maxLength": 64}},)),
+    # --- feature actions and status (§12.8, §14, §15.8, §15.9, §15.11) -----------------------
+    Route("GET", "/shutdown", "read", "shutdown.status",
+          "The shutdown sequence: phase, countdown, the events enabled (§12.8.2)"),
+    # Admin only: with fsd the NUT clients really shut their servers down.
+    Route("POST", "/shutdown/test", "admin", "shutdown.test",
+          "The AC-fail test; FSD reaches the NUT clients only with fsd true",
+          body=body({"fsd": {"type": "boolean"}})),
+    Route("GET", "/schedules", "read", "schedules.status",
+          "Battery test and eco schedules, power share plugs (§12.8)"),
+    Route("POST", "/powershare", "admin", "powershare.set",
+          "Plugs control: switch a plug without a mode on or off now (§12.8.1)",
+          body=body({"plug": {"type": "integer", "minimum": 1, "maximum": PLUGS},
+                     "state": {"type": "string", "enum": ["on", "off"]}}, ("plug", "state"))),
+    Route("POST", "/mail/test", "write", "mail.test",
+          "Send Test: the test mail now, to the recipients or to the given addresses (§15.9)",
+          body=body({"to": {"type": "array", "minItems": 1, "maxItems": 8,
+                            "items": {"type": "string", "maxLength": 254}}})),
+    Route("POST", "/mail/report", "write", "mail.report", "Queue the daily status report now"),
+    Route("POST", "/wol/send", "write", "wol.send",
+          "Test: magic packets now to the enabled targets, or to one MAC (§15.11)",
+          body=body({"mac": {"type": "string", "maxLength": 17}})),
+    Route("POST", "/snmp/test-trap", "write", "snmp.test_trap",
+          "Send the test trap to every trap receiver (§15.8)"),
+    Route("GET", "/emd", "read", "emd.status",
+          "Environment sensors: devices and their values, inputs, alarms (§14)"),
+    Route("GET", "/emd/alarms", "read", "emd.alarms", "The EMD shutdown events present now",
+          query=(q("least", {"type": "string", "enum": ["warning", "critical"]}),),
+          result={"type": "array", "items": {"type": "string"}}),
+    Route("GET", "/emd/history", "read", "emd.history", "The EMD history log, newest first",
+          query=(q("limit", {"type": "integer", "minimum": 1, "maximum": 2048}),),
+          result=LIST),
     # --- logs (§18) -----------------------------------------------------------------------------
     Route("GET", "/logs", "read", "logs.list", "The logs and their record counts", result=LIST),
     Route("GET", "/logs/{log}", "read", "logs.show", "One page of a log",

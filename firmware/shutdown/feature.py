@@ -181,6 +181,8 @@ class Shutdown(Feature):
     async def _test(self, args, caller):
         """The manual's AC-fail simulation; FSD reaches the NUT clients only if asked (fsd)."""
         fsd = bool_arg(args, "fsd")
+        if self.seq is None or self._task is None:    # stopped: nothing would run the test
+            raise OpError("shutdown management is not running", "failed")
         if not self.setting("shutdown.ac_failed.enabled"):
             raise OpError("the AC-fail test needs the 'UPS on battery (AC Failed)' event enabled")
         if not self.seq.start_test(self.card.clock.now()):

@@ -3,8 +3,9 @@
 First login and the forced password change, the dashboard showing the simulator's values, a
 mains failure turning the synoptic's battery and output yellow with the alarm count rising,
 the history graph, a CSV download, a read-only user without controls, a request without the
-CSRF token refused, a stored name that is never run as HTML. Screenshots of the main pages go
-to build/test-artifacts/web/.
+CSRF token refused, a stored name that is never run as HTML; the shutdown page's AC-fail test
+and the EMD page with the simulator's EMD. Screenshots of the main pages go to
+build/test-artifacts/web/.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 from tests.cardharness import ROOT, start_card
 from tests.conftest import require_tool
 from tests.simharness import start_sim
+from tests.webclient import ADMIN_PASSWORD
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "build" / "test-artifacts")) / "web"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -173,4 +175,55 @@ def test_a_read_only_user_cannot_reach_the_controls(chromium, rig):
             headers: {'X-CSRF-Token': s.csrf}})).status; }""")
     assert status == 403
     shot(page, "read-only")
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def actions_rig(tmp_path_factory):
+    """A card with the AC-fail shutdown action on and the simulator's EMD on its port."""
+    tmp = tmp_path_factory.mktemp("actions")
+    with start_sim(tmp, profile="masterys-33") as sim, \
+            start_sim(tmp, profile="emd", name="ttyEMD") as emd:
+        with start_card(tmp / "card", serial=sim.link, sets=[
+                "auth.admin_password=" + ADMIN_PASSWORD, "auth.users=%s:%s:read" % VIEWER,
+                "shutdown.ac_failed.enabled=on", "emd.enabled=on", "emd.device=" + emd.link,
+                "emd.period=2"]) as card:
+            yield card
+
+
+def test_the_ac_fail_test_button_and_the_emd_page(chromium, actions_rig):
+    card = actions_rig
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, card.http_url, "admin", ADMIN_PASSWORD)
+    page.click("#days-ok")
+    page.goto(card.http_url + "/#/config/shutdown")
+    page.wait_for_selector("#shutdown-phase[data-phase=idle]")
+    assert not page.is_checked("#shutdown-fsd")    # FSD only when the admin asks for it
+    page.click("#shutdown-test")
+    page.wait_for_selector("#shutdown-phase[data-phase=warning]")
+    page.wait_for_selector("text=AC-fail test: started (no FSD)")
+    assert "(test)" in page.inner_text("#shutdown-status")
+    assert page.is_disabled("#shutdown-test")      # the manual: disabled while the test runs
+    shot(page, "shutdown-test")
+
+    # The EMD is in the menu because the feature reads a sensor; its page shows the values.
+    page.click("#menu a[href='#/emd']")
+    page.wait_for_selector("#emd table")
+    page.wait_for_function("document.querySelector('#emd').textContent.includes('22.0 °C')",
+                           timeout=30000)
+    shot(page, "emd")
+    assert errors == []
+    context.close()
+
+    # A read-only user sees the sequence but no test button.
+    context = chromium.new_context()
+    page = context.new_page()
+    login(page, card.http_url, *VIEWER)
+    page.wait_for_selector("#menu a")
+    page.goto(card.http_url + "/#/config/shutdown")
+    page.wait_for_selector("#shutdown-phase[data-phase=warning]")
+    assert page.locator("#shutdown-test").count() == 0
     context.close()

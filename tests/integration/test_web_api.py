@@ -81,7 +81,10 @@ def sample(route) -> tuple[str, dict | None, bytes | None]:
             "/config/reset": {"accounts": "not a boolean"}, "/time": {"local": "not a time"},
             "/time/browser": {"epoch_ms": "x"}, "/accounts": {"name": "x", "access": "root"},
             "/session/password": {"old": "x"}, "/upsdebug": {"enabled": False},
-            "/session": {"user": "nobody"}}.get(route.path)
+            "/session": {"user": "nobody"},
+            # Refused by the schema: no AC-fail test starts, no plug is switched, no mail goes.
+            "/shutdown/test": {"fsd": "not a boolean"}, "/powershare": {"plug": 0, "state": "on"},
+            "/mail/test": {"to": []}, "/wol/send": {"mac": "not-a-mac"}}.get(route.path)
     raw = b"not a pem" if route.path == "/certificate" and route.method == "POST" else None
     if route.method == "DELETE" and route.path == "/logs/{log}":
         path = "/logs/no-such-log"
@@ -111,6 +114,7 @@ def test_every_route_answers_each_role_as_the_manual_allows(card):
     status, rows = clients["admin"].call("GET", "/config")
     values = {r["key"]: r["value"] for r in rows}
     assert values["auth.users"][0].startswith("viewer:") and values["system.name"] == "opennmc"
+    assert clients["admin"].call("GET", "/shutdown")[1]["phase"] == "idle"
 
 
 def test_read_only_users_cannot_change_anything_and_writers_not_accounts(card):

@@ -12,6 +12,7 @@ const main = document.getElementById("main");
 const modal = document.getElementById("modal");
 let stream = null;
 let cleanup = null;
+let shown = 0; // routes started: a page still loading when a newer one starts is dropped
 let seenAlarms = 0;
 
 function icon(d, stroke) {
@@ -103,6 +104,7 @@ function drawMenu() {
 }
 
 async function route() {
+  const mine = ++shown;
   if (cleanup) {
     try {
       cleanup();
@@ -122,11 +124,21 @@ async function route() {
     return;
   }
   const page = pageFor(location.hash || "#/");
+  // Each route draws into its own box: one superseded while it loads (a hash change during
+  // the login's requests) draws into a box already gone, and stops its timers.
+  const view = h("div");
+  main.append(view);
+  let done = null;
   try {
-    cleanup = (await page(main, store)) || null;
+    done = (await page(view, store)) || null;
   } catch (err) {
-    append(main, message(err.message, "error"));
+    append(view, message(err.message, "error"));
   }
+  if (mine !== shown) {
+    if (done) done();
+    return;
+  }
+  cleanup = done;
   main.focus({ preventScroll: true });
 }
 
@@ -261,6 +273,8 @@ async function started(session) {
   } catch (e) {
     store.features = [];
   }
+  // The EMD page is in the menu only when the EMD feature reads sensors.
+  store.emd = await get("/emd").catch(() => null);
   drawMenu();
   if (stream) stream.close();
   stream = live({

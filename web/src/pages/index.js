@@ -4,7 +4,9 @@ import { synoptic } from "./synoptic.js";
 import { dashboard, realtime, alarms, clients } from "./monitor.js";
 import { control, battery } from "./control.js";
 import { historyGraph, logTable, clearSave } from "./logs.js";
-import { configPage, services, users, timePage, files, upsdebug } from "./config.js";
+import { configPage, services, users, timePage } from "./config.js";
+import { files, upsdebug } from "./files.js";
+import { emdPage, hasSensors } from "./actions.js";
 import { message } from "../dom.js";
 
 // Features whose settings have a page of their own elsewhere, or none.
@@ -24,6 +26,7 @@ export function menu(store) {
         { title: "Real-time Graph", href: "#/realtime" },
         { title: "Alarm table", href: "#/alarms" },
         sts ? null : { title: "Client table", href: "#/clients" },
+        hasSensors(store.emd) ? { title: "EMD", href: "#/emd" } : null,
       ].filter(Boolean),
     },
     {
@@ -95,12 +98,13 @@ export function pageFor(hash) {
     "/time": timePage,
     "/files": files,
     "/upsdebug": upsdebug,
+    "/emd": emdPage,
   };
   if (fixed[path]) return fixed[path];
   let m = path.match(/^\/log\/([a-z-]+)$/);
   if (m) return logTable(m[1], TITLES[m[1]] || m[1]);
   m = path.match(/^\/config\/([a-z_]+)$/);
-  if (m) return (main) => configPage(main, m[1]);
+  if (m) return (main, st) => configPage(main, m[1], st);
   return async (main) => main.append(message("No such page.", "error"));
 }
 
