@@ -118,9 +118,9 @@ def test_first_login_walks_every_menu_and_changes_the_card(tmp_path, shots):
 
         # Group 2: a network setting, the NUT server's port, applied at once.
         group = choose(term, "2")
-        choose(term, item(group, "nut.port"))
+        choose(term, item(group, "NUT Port"))
         group = choose(term, str(nut_port))
-        assert re.search(r"nut\.port \.+ %d$" % nut_port, group, re.M), group
+        assert re.search(r"NUT Port \.+ %d$" % nut_port, group, re.M), group
         with socket.create_connection(("127.0.0.1", nut_port), timeout=10) as s:
             s.sendall(b"VER\n")
             assert s.recv(200)
