@@ -76,8 +76,10 @@ if [ -f web/package.json ]; then
     fi
 fi
 
-# A hung test must fail on its own instead of stalling the whole run (pytest-timeout).
-.venv/bin/python -m pytest -q --timeout "${TEST_TIMEOUT:-300}" tests "$@"
+# A hung test must fail on its own instead of stalling the whole run (pytest-timeout). Most tests
+# wait on a card, a simulator or a peer process, so one worker per core (pytest-xdist) nearly
+# halves the run; TEST_WORKERS=0 runs them in this process.
+.venv/bin/python -m pytest -q --timeout "${TEST_TIMEOUT:-300}" -n "${TEST_WORKERS:-2}" tests "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
     echo "test.sh: pytest collected no tests: that is a failure" >&2
