@@ -9,10 +9,12 @@ import os
 import ssl
 import subprocess
 import socket
+import threading
 
 import pytest
 
 from firmware.http import routes
+from firmware.http.server import AT_ONCE
 from tests.cardcli import texts, wait_until
 from tests.cardharness import start_card
 from tests.conftest import require_tool
@@ -284,3 +286,30 @@ def test_http_redirects_to_https_when_asked(sim, tmp_path):
             "127.0.0.1", host) + "/api/v1/session"
         status, answer = WebClient(card.https_url).call("GET", "/session")
         assert status == 200 and answer["logged_in"] is False
+
+
+def test_requests_that_wait_on_purpose_do_not_hold_up_the_reads(sim, tmp_path):
+    """A failed login answers only after the guard's delay; reads meanwhile answer at once,
+    because only reads take turns (firmware/http/server.py, AT_ONCE)."""
+    with start_card(tmp_path, serial=sim.link,
+                    sets=["auth.admin_password=" + ADMIN_PASSWORD] + USERS) as card:
+        reader = logged(card, "read")
+        guesses = 2 * AT_ONCE                  # below the per-address block (10 failures)
+        answered = []
+
+        def guess(n: int) -> None:
+            status, _ = WebClient(card.http_url).call(
+                "POST", "/session", {"user": "nobody%d" % n, "password": "Wrong#Guess#2030"})
+            answered.append(status)
+
+        threads = [threading.Thread(target=guess, args=(n,)) for n in range(guesses)]
+        for thread in threads:
+            thread.start()
+        wait_until(lambda: card.status()["web"]["active"] >= guesses, "the guesses in hand")
+        status, snapshot = reader.call("GET", "/ups")
+        answered_before = len(answered)        # each guess takes the guard's 1 s delay
+        for thread in threads:
+            thread.join(30)
+    assert status == 200 and "values" in snapshot
+    assert answered_before == 0, "the read waited for %d guesses" % answered_before
+    assert answered == [401] * guesses
