@@ -95,6 +95,8 @@ function snmp(out) {
   );
 }
 
+const ASK_MS = 5000;             // how often a status panel asks the card again
+
 const PHASES = {
   idle: "No shutdown in progress",
   warning: "Warning period (reversible)",
@@ -151,9 +153,22 @@ async function shutdown(main, st, out) {
         ])
       : null,
   ]);
-  const refresh = async () => draw(await get("/shutdown"));
+  // The card is asked every ASK_MS (no page polls faster than the card's own poll); between
+  // two answers the countdown ticks here, from the last one.
+  let answer = null;
+  let asked = 0;
+  const refresh = async () => {
+    answer = await get("/shutdown");
+    asked = Date.now();
+    draw(answer);
+  };
   await refresh();
-  const timer = setInterval(() => refresh().catch(() => {}), 1000);
+  const timer = setInterval(() => {
+    const since = (Date.now() - asked) / 1000;
+    if (since * 1000 >= ASK_MS) refresh().catch(() => {});
+    else if (answer && answer.seconds_left != null)
+      draw({ ...answer, seconds_left: Math.max(0, answer.seconds_left - since) });
+  }, 1000);
   return () => clearInterval(timer);
 }
 
@@ -226,7 +241,7 @@ async function schedules(main, st, out) {
   const refresh = async () => draw(await get("/schedules"));
   append(main, box);
   await refresh();
-  const timer = setInterval(() => refresh().catch(() => {}), 5000);
+  const timer = setInterval(() => refresh().catch(() => {}), ASK_MS);
   return () => clearInterval(timer);
 }
 
@@ -304,6 +319,6 @@ export async function emdPage(main) {
     );
   };
   await draw();
-  const timer = setInterval(() => draw().catch(() => {}), 5000);
+  const timer = setInterval(() => draw().catch(() => {}), ASK_MS);
   return () => clearInterval(timer);
 }
