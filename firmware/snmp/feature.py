@@ -70,7 +70,7 @@ class Snmp(Feature):
         self.controls = m.controls.Controls(self.card.ups)
         self.tracker = m.tracker.Tracker(self.card.state, self.card.bus, self._notify)
         self.tree = m.mib.MibTree()
-        for part in (m.system, m.rfc1628, m.nvold, m.nv7, m.nv7_agent, m.sts):
+        for part in (m.system, m.rfc1628, m.nvold, m.nv7, m.nv7_agent, m.nv7_schedules, m.sts):
             part.build(self.tree, self)
         agent = m.agent.Agent(self.tree)
         server = m.server.SnmpServer(agent, self.setting("snmp.bind"), self.setting("snmp.port"),
@@ -212,13 +212,14 @@ def _agent_modules():
     m = _Modules()
     try:
         import contextvars
-        from firmware.snmp import (agent, controls, mib, nv7, nv7_agent, nvold, rfc1628,
-                                   sender, server, sts, system, tracker)
+        from firmware.snmp import (agent, controls, mib, nv7, nv7_agent, nv7_schedules, nvold,
+                                   rfc1628, sender, server, sts, system, tracker)
     except ImportError as exc:
         raise OSError("the SNMP agent needs CPython and pysnmp: %s" % exc)
     for name, module in (("contextvars", contextvars), ("agent", agent),
                          ("controls", controls), ("mib", mib), ("nv7", nv7),
-                         ("nv7_agent", nv7_agent), ("nvold", nvold), ("rfc1628", rfc1628),
+                         ("nv7_agent", nv7_agent), ("nv7_schedules", nv7_schedules),
+                         ("nvold", nvold), ("rfc1628", rfc1628),
                          ("sender", sender), ("server", server), ("sts", sts),
                          ("system", system),
                          ("tracker", tracker)):

@@ -14,9 +14,10 @@
 
 Settings changed here go through the configuration (checked, saved, logged "via snmp"); the
 actions call the card's management operations (firmware/admin/ops.py), as every interface does.
-Not served yet, for the features that own them: upsShutdownDelay, upsTurnOffAfterShutdown and
-the shutdown parameters (shutdown agent), the weekly / special-day / eco schedules (scheduler),
-the network addresses (network settings) and the access control table.
+The weekly / special-day / eco schedule tables (.7.5 to .7.7) are in nv7_schedules.py. Not
+served yet, for the features that own them: upsShutdownDelay, upsTurnOffAfterShutdown and the
+shutdown parameters (shutdown agent), the network addresses (network settings) and the access
+control table.
 """
 
 from firmware.snmp import controls, values as v
