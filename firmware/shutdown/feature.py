@@ -116,8 +116,9 @@ class Shutdown(Feature):
             self._fsd(False)
         elif kind == "servers":
             fsd = not self.seq.test or self._fsd_test
+            # off_in: when the UPS output goes off, for SNMP's upsAlarmShutdownPending/Imminent
             catalogue.card_event(bus, "shutdown.request", event=label, test=self.seq.test,
-                                 fsd=fsd)
+                                 fsd=fsd, off_in=self.seq.deadline_s(self.card.clock.now()))
             if fsd:
                 self._fsd(True)
         elif kind == "ups_off":

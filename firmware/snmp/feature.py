@@ -68,7 +68,9 @@ class Snmp(Feature):
         if self.who is None:
             self.who = m.contextvars.ContextVar("snmp_who", default="snmp")
         self.controls = m.controls.Controls(self.card.ups)
-        self.tracker = m.tracker.Tracker(self.card.state, self.card.bus, self._notify)
+        # upsShutdownAfterDelay's countdown is a shutdown pending too (RFC 1628)
+        self.tracker = m.tracker.Tracker(self.card.state, self.card.bus, self._notify,
+                                         countdown=lambda: self.controls.left("shutdown"))
         self.tree = m.mib.MibTree()
         for part in (m.system, m.rfc1628, m.nvold, m.nv7, m.nv7_agent, m.nv7_schedules, m.sts):
             part.build(self.tree, self)

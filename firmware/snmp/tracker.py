@@ -7,7 +7,9 @@ Subscribed to UpsState commits (and to card events on the bus), the tracker keep
 - the NET VISION 7 well-known alarms present, the time the UPS went on battery, the count of
   input failures (upsInputLineBads);
 - the battery test (upsTest): in progress while the UPS says so, then passed or failed;
-- the trap conditions of the NET VISION and STS trap tables, so a trap leaves on an edge.
+- the trap conditions of the NET VISION and STS trap tables, so a trap leaves on an edge;
+- the shutdown agent's rows and traps 20, 21, 26, from the shutdown's card events
+  (firmware/snmp/shutdown_alarms.py).
 
 It tells `notify(kind, number, info)` for each notification: kind "rfc" (RFC 1628 traps 1-4),
 "nv" (NET VISION traps 1-40) or "sts"; info carries what the varbinds need. The first
@@ -18,6 +20,7 @@ import time
 
 from firmware.snmp import wellknown
 from firmware.snmp.rules import active_flags, holds
+from firmware.snmp.shutdown_alarms import NV_ROWS, RFC_ROWS, ShutdownAlarms
 
 RFC_ON_BATTERY, RFC_INPUT_BAD, RFC_COMM_LOST = 2, 6, 20
 NV_COMM_LOST = 58
@@ -33,7 +36,7 @@ DONE_PASS, DONE_WARNING, DONE_ERROR, ABORTED, IN_PROGRESS, NO_TESTS = 1, 2, 3, 4
 class Tracker:
     """Alarm table, test state and trap edges, from the snapshot and the card's events."""
 
-    def __init__(self, state, bus, notify, clock=time.monotonic) -> None:
+    def __init__(self, state, bus, notify, clock=time.monotonic, countdown=None) -> None:
         self.state = state
         self.bus = bus
         self.notify = notify
@@ -50,6 +53,8 @@ class Tracker:
         self._baseline = False
         self._last_on_battery_trap = None
         self._rfc_on_battery_pending = False
+        # The shutdown agent's alarms and traps; countdown: upsShutdownAfterDelay's seconds left
+        self.shutdown = ShutdownAlarms(clock, countdown)
         state.subscribe(self.on_commit)
         bus.subscribe(self.on_event)
 
@@ -76,11 +81,13 @@ class Tracker:
         if mapping == "sts":
             self._edge_traps("sts", wellknown.STS_TRAPS, mapping, flags, stale, quiet)
             return
+        if not stale:
+            self.shutdown.on_output("OFF" in (state.get("ups.status") or "").split())
         self._rfc_table(mapping, flags, stale, quiet)
         now_nv = wellknown.active(wellknown.NV7, mapping, flags, stale)
         if stale:
             now_nv |= {n for n in self.nv_alarms if n != NV_COMM_LOST}
-        self.nv_alarms = {n: self.nv_alarms.get(n, self.uptime()) for n in sorted(now_nv)}
+        self._nv_rows((now_nv - NV_ROWS) | self.shutdown.nv7())
         self._edge_traps("nv", wellknown.NV_TRAPS, mapping, flags, stale, quiet)
         if not stale:
             self._test(mapping, flags, quiet)
@@ -89,6 +96,23 @@ class Tracker:
         now = wellknown.active(wellknown.RFC1628, mapping, flags, stale)
         if stale:       # the last known UPS alarms stay listed while the link is down
             now |= {n for n in self.rfc_alarms if n != RFC_COMM_LOST}
+        before = set(self.rfc_alarms)
+        self._rfc_rows((now - RFC_ROWS) | self.shutdown.rfc(), quiet)
+        went_bad = ({RFC_ON_BATTERY, RFC_INPUT_BAD} & now) and not (
+            {RFC_ON_BATTERY, RFC_INPUT_BAD} & before)
+        if went_bad and not quiet:
+            self.line_bads += 1
+        if RFC_ON_BATTERY in now:
+            if self.on_battery_since is None:
+                self.on_battery_since = self.clock()
+                if not quiet:
+                    self._on_battery_trap()
+        elif not stale:
+            self.on_battery_since = None
+            self._last_on_battery_trap = None
+
+    def _rfc_rows(self, now, quiet) -> None:
+        """Make the RFC 1628 alarm table hold `now`: traps 3 and 4 for each row added, removed."""
         before = set(self.rfc_alarms)
         for number in sorted(before - now):
             alarm_id, _since = self.rfc_alarms.pop(number)
@@ -102,18 +126,16 @@ class Tracker:
             if not quiet:
                 self.notify("rfc", 3, {"alarm": number, "id": alarm_id})
                 self.notify("nv", 3, {"alarm": number, "id": alarm_id})
-        went_bad = ({RFC_ON_BATTERY, RFC_INPUT_BAD} & now) and not (
-            {RFC_ON_BATTERY, RFC_INPUT_BAD} & before)
-        if went_bad and not quiet:
-            self.line_bads += 1
-        if RFC_ON_BATTERY in now:
-            if self.on_battery_since is None:
-                self.on_battery_since = self.clock()
-                if not quiet:
-                    self._on_battery_trap()
-        elif not stale:
-            self.on_battery_since = None
-            self._last_on_battery_trap = None
+
+    def _nv_rows(self, now) -> None:
+        self.nv_alarms = {n: self.nv_alarms.get(n, self.uptime()) for n in sorted(now)}
+
+    def _shutdown_rows(self) -> None:
+        """The shutdown rows now, between two snapshots: its countdowns run on the clock."""
+        if self.state.device.get("mapping") == "sts":
+            return                     # an STS has no UPS-MIB and no shutdown agent rows
+        self._rfc_rows((set(self.rfc_alarms) - RFC_ROWS) | self.shutdown.rfc(), False)
+        self._nv_rows((set(self.nv_alarms) - NV_ROWS) | self.shutdown.nv7())
 
     def _edge_traps(self, kind, table, mapping, flags, stale, quiet) -> None:
         for number, row in table.items():
@@ -146,7 +168,9 @@ class Tracker:
         self.notify("nv", 15, {})
 
     def tick(self) -> None:
-        """Called every second: the on-battery trap again each minute (RFC 1628)."""
+        """Called every second: the on-battery trap again each minute (RFC 1628), the
+        shutdown countdowns' rows."""
+        self._shutdown_rows()
         last = self._last_on_battery_trap
         if (self.on_battery_since is not None and last is not None
                 and self.clock() - last >= ON_BATTERY_REPEAT_S):
@@ -195,6 +219,13 @@ class Tracker:
         code = event.get("code")
         if event.get("source") != "card":
             return
+        shutdown_trap = self.shutdown.on_event(event)
+        if shutdown_trap is not None:
+            text = event.get("text", "")
+            if event.get("test"):
+                text += " (test)"      # the AC-fail test's request reaches no server
+            self.notify("nv", shutdown_trap, {"text": text})
+        self._shutdown_rows()          # the step's alarm rows, after the step's own trap
         for number, row in wellknown.NV_TRAPS.items():
             if row[3] == "event" and row[2].get("card") == code:
                 self.notify("nv", number, {"text": event.get("text", "")})

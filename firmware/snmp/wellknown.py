@@ -11,8 +11,8 @@ never active.
 NV_TRAPS (appendix "NET VISION 7 TRAP DESCRIPTION"): N -> (name, level, {mapping: rule}, edge)
 where edge "rise" sends the trap when the rule starts to hold, "fall" when it stops. Traps 1-4
 follow RFC 1628 and are produced by the alarm table; 14, 25, 27, 28-39 (the EMD's critical set
-points and inputs, firmware/emd/) and 40 by card events; traps 20, 21, 26 (shutdown agent) wait
-for that feature.
+points and inputs, firmware/emd/) and 40 by card events; traps 20, 21, 26 (shutdown agent) and
+the shutdown agent's alarm rows by the shutdown's card events (firmware/snmp/shutdown_alarms.py).
 
 STS_TRAPS (appendix "STS TRAP DESCRIPTION"): name -> (number, level, rule, edge).
 """
@@ -45,7 +45,7 @@ RFC1628 = {
     18: ("upsAlarmGeneralFault", {J: "A00", V: "A015"}),
     19: ("upsAlarmDiagnosticTestFailed", {J: "S14", V: "A022"}),
     20: ("upsAlarmCommunicationsLost", {"card": "stale"}),
-    21: ("upsAlarmAwaitingPower", {}),                  # shutdown agent (not yet on this card)
+    21: ("upsAlarmAwaitingPower", {}),                  # shutdown agent: shutdown_alarms.py
     22: ("upsAlarmShutdownPending", {}),
     23: ("upsAlarmShutdownImminent", {}),
     # The VU-MAP column prints A034 ("Rectifier Redundancy Alarm"); the row is "Battery test",
@@ -106,8 +106,8 @@ NV7 = {
     # VU-MAP prints nothing here: the RFC appendix's "system off" rule for VU-MAP is used.
     57: ("upsAlarmUpsSystemOff", {J: "!S02&!S01&S04", V: "!S049&!S052&!S057"}),
     58: ("upsAlarmCommunicationLost", {"card": "stale"}),
-    59: ("upsAlarmShutdownPending", {}),                # shutdown agent (not yet on this card)
-    60: ("upsAlarmShutdownRequested", {}),
+    59: ("upsAlarmShutdownPending", {}),                # shutdown agent: shutdown_alarms.py
+    60: ("upsAlarmShutdownRequested", {}),              # never: see shutdown_alarms.py
     61: ("upsAlarmShutdownImminent", {}),
     62: ("upsAlarmAwaitingPower", {}),
 }
@@ -142,13 +142,13 @@ NV_TRAPS = {
     17: ("upsTrapTemperatureAlarm", W, {J: "A07", V: "A020"}, "rise"),
     18: ("upsTrapOnBypass", W, ON_BYPASS, "rise"),
     19: ("upsTrapUpsPreventiveAlarm", W, {J: "A00", V: "A015"}, "rise"),
-    20: ("upsTrapShutdownWarning", W, {}, "rise"),          # shutdown agent
-    21: ("upsTrapShutdownRequest", W, {}, "rise"),          # shutdown agent
+    20: ("upsTrapShutdownWarning", W, {}, "event"),         # shutdown agent: shutdown_alarms.py
+    21: ("upsTrapShutdownRequest", W, {}, "event"),         # shutdown agent
     22: ("upsTrapUpsNormal", I, {J: "S03", V: "S000"}, "rise"),
     23: ("upsTrapPowerRestored", I, {J: "S00", V: "S048"}, "rise"),
     24: ("upsTrapAlarmCancelled", I, {J: "A00", V: "A015"}, "fall"),
     25: ("upsTrapComEstablished", I, {"card": "comm.restored"}, "event"),
-    26: ("upsTrapShutdownCancelled", I, {}, "rise"),        # shutdown agent
+    26: ("upsTrapShutdownCancelled", I, {}, "event"),       # shutdown agent
     27: ("upsTrapAgentRestarting", I, {"card": "agent.restart"}, "event"),
     28: ("upsTrapEmdTempLow", C, {"card": "emd.temp.lo2"}, "event"),
     29: ("upsTrapEmdTempNotLow", I, {"card": "emd.temp.lo2.ok"}, "event"),
