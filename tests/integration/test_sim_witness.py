@@ -1,4 +1,5 @@
-"""The simulator witnesses the card: for every profile and mapping, what the device sends against what the card decodes.
+"""The simulator witnesses the card: for every profile and mapping, what the device sends
+against what the card decodes.
 
 The simulator's register tables and the card's maps were written separately from the manual.
 The simulator runs a profile on a pseudo-terminal, the card (`opennmc run`) polls it; each case
@@ -101,8 +102,14 @@ def settle(sim, card, scenario: str, extra: dict) -> tuple[dict, dict]:
         sim.scenario(scenario)
     if extra:
         sim.set(**extra)
+    # On battery the measurements drift (the battery discharges): the card's cycle read them
+    # somewhere between these two states, so each device keeps the earlier measures too.
+    before = sim.state()
     status = fresh_status(card)
-    return status, sim.state()
+    state = sim.state()
+    for slave, device in state["devices"].items():
+        device["measures_before"] = before["devices"].get(slave, {}).get("measures", {})
+    return status, state
 
 
 def expected_status(mapping: str, physics: dict, card_values: dict) -> dict[str, str]:

@@ -108,6 +108,7 @@ def compare_measures(label: str, card_values: dict, device: dict, mapping: str,
     """{NUT name: what disagrees} between the card's values and the device's quantities."""
     steps = resolutions(mapping, t014)
     sent = device["measures"]
+    earlier = device.get("measures_before", {})     # a drifting value: any in between will do
     single = not any(q.endswith("_L2") for q in sent)
     problems: dict[str, str] = {}
     for quantity, value in sent.items():
@@ -117,12 +118,14 @@ def compare_measures(label: str, card_values: dict, device: dict, mapping: str,
             problems[NAMES[quantity][0]] = (f"{label}: {acronym} ({quantity}={value}) is sent, "
                                             f"the card publishes none of "
                                             f"{names_of(quantity, single)}")
+        per = nut_units_per(quantity)
+        low, high = sorted((earlier.get(quantity, value) * per, value * per))
         for name in names:
-            expected = value * nut_units_per(quantity)
-            tolerance = (step / 2) * nut_units_per(quantity) * 1.001 + 1e-9
-            if abs(card_values[name] - expected) > tolerance:
+            tolerance = (step / 2) * per * 1.001 + 1e-9
+            if not low - tolerance <= card_values[name] <= high + tolerance:
+                span = f"{low:g}" if low == high else f"{low:g} to {high:g}"
                 problems[name] = (f"{label}: {acronym} ({quantity}) sent {value}, the card reads "
-                                  f"{name}={card_values[name]} (expected {expected:g} "
+                                  f"{name}={card_values[name]} (expected {span} "
                                   f"+/- {tolerance:g})")
     # A name the card shows although every row behind it reads -1 (not managed) on this device.
     for quantity, (acronym, _step) in steps.items():
