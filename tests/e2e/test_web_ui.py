@@ -227,3 +227,40 @@ def test_the_ac_fail_test_button_and_the_emd_page(chromium, actions_rig):
     page.wait_for_selector("#shutdown-phase[data-phase=warning]")
     assert page.locator("#shutdown-test").count() == 0
     context.close()
+
+
+def test_the_sts_synoptic_follows_a_source_failure(chromium, tmp_path):
+    """An STS: its own synoptic, menu and tables (manual §13); a source 1 failure moves the
+    load to source 2 and greys path 1."""
+    with start_sim(tmp_path, profile="statys") as sim, \
+            start_card(tmp_path / "card", serial=sim.link,
+                       sets=["auth.admin_password=" + ADMIN_PASSWORD]) as card:
+        card.wait_for(lambda s: not s["ups"]["stale"], what="STS data")
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        login(page, card.http_url, "admin", ADMIN_PASSWORD)
+        page.click("#days-ok")
+        page.wait_for_selector("svg[aria-label='STS synoptic']")
+        # The menu is drawn again once the first snapshot says what the device is.
+        page.wait_for_function("document.querySelector('#menu').innerText.includes('STS control')")
+        menu = page.inner_text("#menu")
+        assert "STS History Log" in menu and "Battery" not in menu
+        page.wait_for_selector("#syn-out1[data-color=green]", state="attached")
+        page.wait_for_selector("#syn-path1[data-color=green]", state="attached")
+        assert page.get_attribute("#syn-out2", "data-color") == "grey"
+        page.wait_for_selector("caption:text('STS Parameters')")
+        shot(page, "sts-synoptic")
+
+        sim.scenario("mains-failure")                  # source 1 fails
+        page.wait_for_selector("#syn-path1[data-color=grey]", state="attached", timeout=30000)
+        page.wait_for_selector("#syn-out2:not([data-color=grey])", state="attached",
+                               timeout=30000)
+        assert page.get_attribute("#syn-out1", "data-color") == "grey"
+        page.click("#syn-source2")
+        page.wait_for_selector("caption:text('Path 2 Parameters')")
+        assert "Input Voltage" in page.inner_text("#param-table")
+        shot(page, "sts-source-1-failure")
+        assert errors == []
+        context.close()
