@@ -244,7 +244,8 @@ def test_the_sts_synoptic_follows_a_source_failure(chromium, tmp_path):
         page.click("#days-ok")
         page.wait_for_selector("svg[aria-label='STS synoptic']")
         # The menu is drawn again once the first snapshot says what the device is.
-        page.wait_for_function("document.querySelector('#menu').innerText.includes('STS control')")
+        page.wait_for_function("() => document.querySelector('#menu').innerText"
+                               ".includes('STS control')")
         menu = page.inner_text("#menu")
         assert "STS History Log" in menu and "Battery" not in menu
         page.wait_for_selector("#syn-out1[data-color=green]", state="attached")
